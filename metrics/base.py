@@ -43,7 +43,8 @@ def sales_lines_sql(filters: Filters, params: Params) -> str:
 
     Columns: dataset_id, source_row, order_key, ordered_at, order_date, customer_id,
     product, category, quantity, line_amount, cost_amount, channel, region, owner,
-    campaign_id, industry, customer_channel, signup_date.
+    campaign_id, line_campaign_id (the line's own, without the customer's fallback), industry,
+    customer_channel, signup_date.
     Region, channel and owner fall back to the customer's when the line has none.
     """
     where = where_clauses(filters, params, date_expr="order_date", dims=SALES_DIMS,
@@ -74,6 +75,7 @@ def sales_lines_sql(filters: Filters, params: Params) -> str:
         coalesce(l.region, c.region) as region,
         coalesce(l.owner, c.owner) as owner,
         coalesce(l.campaign_id, c.campaign_id) as campaign_id,
+        l.campaign_id as line_campaign_id,
         c.industry,
         c.channel as customer_channel,
         c.signup_date

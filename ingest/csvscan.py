@@ -1,0 +1,89 @@
+"""One fast pass over a text file before DuckDB reads it, so the read cannot fail halfway.
+
+A failed statement aborts the caller's transaction in DuckDB, so staging cannot "try and
+retry": what decides the read options is found here first, in 8 MiB chunks with numpy.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+_CHUNK = 1 << 23
+_QUOTE, _LF, _CR = 34, 10, 13
+
+
+@dataclass(frozen=True)
+class Scan:
+    quoted_line_break: bool  # some quoted value holds a line break
+    utf8_error_line: int | None  # first line that is not valid UTF-8 (when checked)
+    unclosed_quote_line: int | None  # line where a quote opens that is never closed
+
+
+def _break_inside_quotes(chunk: bytes, inside: int) -> tuple[bool, int]:
+    """(a line break falls inside quotes, quote state at the chunk's end); ``inside`` is the
+    state at its start. Doubled quotes ("") flip twice, so they cancel out as they should."""
+    if chunk.find(b'"') < 0:
+        return bool(inside) and (chunk.find(b"\n") >= 0 or chunk.find(b"\r") >= 0), inside
+    data = np.frombuffer(chunk, np.uint8)
+    quotes = (data == _QUOTE).view(np.uint8)
+    breaks = np.flatnonzero((data == _LF) | (data == _CR))
+    if len(breaks) == 0:
+        return False, (inside + int(quotes.sum())) & 1
+    starts = np.concatenate(([0], breaks + 1))
+    if starts[-1] == len(data):
+        starts = starts[:-1]
+    # Quotes per stretch ending at each break; their running parity says "inside quotes".
+    parity = (np.cumsum(np.add.reduceat(quotes, starts, dtype=np.int64) & 1) + inside) & 1
+    return bool(parity[:len(breaks)].any()), int(parity[-1])
+
+
+def scan(path: Path, *, check_utf8: bool) -> Scan:
+    """Whether quoted values hold line breaks, and (``check_utf8``) the first line that is
+    not valid UTF-8, reading the file once in bounded memory."""
+    inside, quoted_break, bad_line, lines = 0, False, None, 1
+    decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            if check_utf8 and bad_line is None and not (chunk.isascii() and not decoder.getstate()[0]):
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    bad_line = lines + chunk[:exc.start].count(b"\n")
+            if not chunk:
+                break
+            if not quoted_break:
+                quoted_break, inside = _break_inside_quotes(chunk, inside)
+            else:
+                inside = _state_after(chunk, inside)
+            if check_utf8 and bad_line is None:
+                lines += chunk.count(b"\n")
+    unclosed = _unclosed_quote_line(path) if inside else None
+    return Scan(quoted_line_break=quoted_break, utf8_error_line=bad_line,
+                unclosed_quote_line=unclosed)
+
+
+def _state_after(chunk: bytes, inside: int) -> int:
+    return (inside + chunk.count(b'"')) & 1
+
+
+def _unclosed_quote_line(path: Path) -> int:
+    """The line of the quote that opens the value left open at the end (a second pass, only
+    for files already known to be broken)."""
+    inside, line, opened_at = 0, 1, 1
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            data = np.frombuffer(chunk, np.uint8)
+            quotes = np.flatnonzero(data == _QUOTE)
+            if len(quotes):
+                # Quote k leaves the state inside+k+1 (mod 2); openers are those leaving it at 1.
+                openers = quotes[(np.arange(len(quotes)) + inside + 1) & 1 == 1]
+                if len(openers):
+                    opened_at = line + chunk.count(b"\n", 0, int(openers[-1]))
+                inside = (inside + len(quotes)) & 1
+            line += chunk.count(b"\n")
+    return opened_at

@@ -1,0 +1,133 @@
+"""Excel workbooks (.xlsx/.xlsm/.xlsb/.ods via zip, .xls) read safely and fast with fastexcel.
+
+Before any parser sees an OOXML/ODS workbook its zip directory is checked (declared sizes
+and compression ratios against ``max_excel_uncompressed_mb``) and every XML part is streamed
+once to refuse DTDs and entity declarations (billion laughs, external entities).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import fastexcel
+import pyarrow as pa
+
+import settings
+from ingest.errors import InputError
+
+_CHUNK = 1 << 20
+_MAX_RATIO = 200  # deflate tops out near 1000:1; real sheets stay well below 100:1
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+_OVERLAP = max(len(m) for m in _FORBIDDEN) - 1
+_XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
+_DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+
+
+def check_zip(path: Path, display_name: str) -> None:
+    """Refuse a zip-based workbook that would inflate too far or carries DTD/entity tricks."""
+    limit = int(settings.get("max_excel_uncompressed_mb")) * 1024 * 1024
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > limit:
+                raise InputError(
+                    f"the workbook would unpack to {total / 1048576:,.0f} MB, more than the "
+                    f"{limit // 1048576:,} MB allowed (setting max_excel_uncompressed_mb)",
+                    file=display_name)
+            for info in infos:
+                if info.file_size > 1048576 and info.file_size > _MAX_RATIO * max(info.compress_size, 1):
+                    raise InputError(f"the workbook part '{info.filename}' is compressed "
+                                     f"{info.file_size // max(info.compress_size, 1):,} to 1, "
+                                     "which only zip bombs do; refusing to open it", file=display_name)
+            for info in infos:
+                if not info.is_dir():
+                    _scan_member(archive, info, display_name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError):
+        raise InputError("the workbook is damaged (its zip structure cannot be read)",
+                         file=display_name) from None
+
+
+def _scan_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display_name: str) -> None:
+    """Stream one member: refuse XML with DTDs/entities, or that is not UTF-8 encoded."""
+    read = 0
+    tail = b""
+    with archive.open(info) as member:
+        first = True
+        while True:
+            chunk = member.read(_CHUNK)
+            if not chunk:
+                return
+            read += len(chunk)
+            if read > info.file_size:
+                raise InputError("the workbook is damaged (a part is larger than declared)",
+                                 file=display_name)
+            if first:
+                first = False
+                if chunk.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")):
+                    raise InputError(f"the workbook part '{info.filename}' is not UTF-8 XML; "
+                                     "refusing it", file=display_name)
+                if not _XML_START.match(chunk[:64]):
+                    return  # a picture or other binary part: no XML parser reads it
+            window = tail + chunk
+            if any(marker in window for marker in _FORBIDDEN):
+                raise InputError("the workbook contains XML entity declarations (a known way to "
+                                 "attack spreadsheet readers); refusing to open it",
+                                 file=display_name)
+            tail = window[-_OVERLAP:]
+
+
+def is_1904(path: Path) -> bool:
+    """Whether the workbook counts dates from 1904 (workbook.xml ``date1904``, or the .xls
+    DATEMODE record)."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                if "xl/workbook.xml" not in archive.namelist():
+                    return False
+                with archive.open("xl/workbook.xml") as part:
+                    return bool(_DATE1904.search(part.read(1 << 16)))
+        import xlrd  # only .xls keeps the flag in a binary record
+
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        try:
+            return book.datemode == 1
+        finally:
+            book.release_resources()
+    except Exception:  # noqa: BLE001 - the flag is a hint; unreadable means the default system
+        return False
+
+
+def _reader(path: Path, display_name: str):
+    try:
+        return fastexcel.read_excel(str(path))
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise InputError("the workbook cannot be read (is it password-protected or damaged?): "
+                         f"{detail}", file=display_name) from None
+
+
+def sheet_names(path: Path, display_name: str) -> list[str]:
+    """Every sheet of the workbook, in workbook order."""
+    return list(_reader(path, display_name).sheet_names)
+
+
+def read_sheet(path: Path, sheet: str, display_name: str, n_rows: int | None = None) -> pa.RecordBatch:
+    """The sheet as strings, header row included as the first row; leading empty rows and
+    trailing blank rows dropped. Columns are named by position ('c1', 'c2', ...)."""
+    reader = _reader(path, display_name)
+    try:
+        loaded = reader.load_sheet(sheet, header_row=None, dtypes="string", n_rows=n_rows,
+                                   skip_whitespace_tail_rows=True)
+        batch = loaded.to_arrow()
+    except Exception as exc:  # noqa: BLE001
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise InputError(f"the sheet '{sheet}' cannot be read: {detail}", file=display_name) from None
+    if not isinstance(batch, pa.RecordBatch):
+        batch = pa.RecordBatch.from_arrays(list(batch.columns), names=batch.column_names)
+    names = [f"c{i}" for i in range(1, batch.num_columns + 1)]
+    columns = [col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
+               else col.cast(pa.string()) for col in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, names=names)

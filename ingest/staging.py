@@ -1,0 +1,172 @@
+"""Stage an inspected file as a TEMP table of text (see ``ingest.read.stage``).
+
+CSV goes through DuckDB's own parallel ``read_csv`` (non-UTF-8 text is first re-encoded to
+a UTF-8 scratch file in bounded memory); workbooks arrive as Arrow from fastexcel; Parquet
+is read by DuckDB and cast to text.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingest import csvscan, excel
+from ingest.errors import InputError
+from ingest.sqltext import ident, lit
+from ingest.transcode import transcode_to_utf8
+
+_NATIVE = ("utf-8", "utf-8-sig")
+_MAX_LINE = 16 * 1024 * 1024
+
+
+def _trimmed(column: str) -> str:
+    """A value stripped of surrounding spaces, '' -> NULL; trims only when an edge needs it
+    (nullif alone is much cheaper than trim over millions of values)."""
+    return (f"case when {column} like ' %' or {column} like '% ' then nullif(trim({column}), '') "
+            f"else nullif({column}, '') end")
+
+
+def _materialize(con, source: str, table: str, headers: list[str], params=None) -> int:
+    """CTAS ``table`` from ``source`` (columns c1..cN, rows in file order), then number the rows
+    and leave out those with no value at all (the others keep their numbers)."""
+    positions = [f"c{i}" for i in range(1, len(headers) + 1)]
+    values = ", ".join(f"{_trimmed(p)} as {ident(h)}" for p, h in zip(positions, headers))
+    con.execute(
+        f"create temp table {ident(table)} as\n"
+        f"with source as (select {', '.join(positions)} from {source}),\n"
+        f"final as (select {values} from source)\n"
+        "select * from final", params)
+    sequence = f"_rows_{uuid.uuid4().hex}"
+    # ALTER fills a new column row group by row group in table order, which CTAS keeps equal
+    # to file order; numbering this way keeps the read parallel (row_number() over () is not).
+    con.execute(f"create temp sequence {ident(sequence)} start 1")
+    con.execute(f"alter table {ident(table)} add column source_row bigint "
+                f"default nextval({lit(sequence)})")
+    con.execute(f"alter table {ident(table)} alter column source_row drop default")
+    con.execute(f"drop sequence {ident(sequence)}")
+    con.execute(f"delete from {ident(table)} where coalesce({', '.join(ident(h) for h in headers)}) is null")
+    return int(con.execute(f"select count(*) from {ident(table)}").fetchall()[0][0])
+
+
+def _scratch_dir(con) -> Path:
+    """Where a re-encoded copy may live: the locked database's scratch folder when ``con``
+    came from ``ingest.db.open_database``, else the system's temporary folder."""
+    try:
+        from ingest import db
+
+        return db.scratch_dir(con)
+    except (ImportError, ValueError, AttributeError):
+        return Path(tempfile.gettempdir()) / "crm_scratch"
+
+
+def _csv_error(exc: duckdb.Error, display: str, width: int) -> InputError:
+    text = str(exc)
+    line_match = re.search(r"CSV Error on Line: (\d+)", text)
+    where = f"line {line_match.group(1)}" if line_match else "a line"
+    found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if found:
+        # DuckDB stops counting at the first value too many, so say "more" rather than a count.
+        return InputError(f"{where} has more values than the {width} columns of the header",
+                          file=display)
+    if "unterminated quote" in text.lower():
+        return InputError(f"{where} has a quoted value whose closing quote (\") is missing",
+                          file=display)
+    if "quote" in text.lower():
+        return InputError(f"{where} has a quote (\") inside a quoted value that is not doubled",
+                          file=display)
+    if "maximum line size" in text.lower():
+        return InputError(f"{where} is longer than {_MAX_LINE // 1048576} MB", file=display)
+    first = text.splitlines()[0][:160] if text else type(exc).__name__
+    return InputError(f"the file cannot be read as CSV: {first}", file=display)
+
+
+def _read_csv_into(con, table: str, path: Path, inspection, parallel: bool) -> int:
+    width = len(inspection.headers)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
+    source = ("read_csv($path, delim=$delim, quote='\"', escape='\"', header=true, skip=$skip, "
+              f"auto_detect=false, columns={columns}, null_padding=true, max_line_size={_MAX_LINE}, "
+              f"parallel={'true' if parallel else 'false'})")
+    return _materialize(con, source, table, inspection.headers,
+                        {"path": str(path), "delim": inspection.delimiter,
+                         "skip": int(inspection.skip_lines)})
+
+
+def _transcoded(con, path: Path, encoding: str, inspection, why: str) -> Path:
+    copy, replaced = transcode_to_utf8(path, encoding, _scratch_dir(con), inspection.display_name,
+                                       strict=inspection.encoding_given)
+    if replaced:
+        inspection.notes.append(f"{replaced:,} characters {why} and were replaced with \ufffd")
+    return copy
+
+
+def _stage_csv(con, inspection, table: str) -> int:
+    display = inspection.display_name
+    path, scratch = Path(inspection.path), None
+    native = inspection.encoding in _NATIVE
+    try:
+        if not native:
+            scratch = _transcoded(con, path, inspection.encoding, inspection,
+                                  f"could not be read as {inspection.encoding}")
+        # Decide everything before DuckDB reads: a failed read would abort the caller's transaction.
+        found = csvscan.scan(scratch or path, check_utf8=native)
+        if found.unclosed_quote_line is not None:
+            raise InputError(f"line {found.unclosed_quote_line} opens a quoted value whose closing "
+                             'quote (") is missing', file=display)
+        if found.utf8_error_line is not None:
+            if inspection.encoding_given:
+                raise InputError(f"line {found.utf8_error_line} cannot be read as "
+                                 f"{inspection.encoding}; choose another text encoding", file=display)
+            # A few bad bytes in an otherwise UTF-8 file: replace them, keep the rest.
+            scratch = _transcoded(con, path, "utf-8", inspection, "were not valid UTF-8")
+        try:
+            # DuckDB pads short rows in parallel only when no quoted value holds a line break.
+            return _read_csv_into(con, table, scratch or path, inspection,
+                                  parallel=not found.quoted_line_break)
+        except duckdb.Error as exc:
+            raise _csv_error(exc, display, len(inspection.headers)) from None
+    finally:
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+
+
+def _stage_excel(con, inspection, table: str) -> int:
+    batch = excel.read_sheet(Path(inspection.path), inspection.sheet, inspection.display_name)
+    width = len(inspection.headers)
+    data = batch.slice(1)
+    columns = list(data.columns[:width])
+    while len(columns) < width:
+        columns.append(pa.nulls(data.num_rows, pa.string()))
+    arrow = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(1, width + 1)])
+    view = f"_sheet_{uuid.uuid4().hex}"
+    con.register(view, arrow)
+    try:
+        return _materialize(con, ident(view), table, inspection.headers)
+    finally:
+        con.unregister(view)
+
+
+def _stage_parquet(con, inspection, table: str) -> int:
+    picked = ", ".join(f"cast({ident(r)} as varchar) as c{i}"
+                       for i, r in enumerate(inspection.raw_headers, start=1))
+    source = f"(select {picked} from read_parquet($p))"
+    try:
+        return _materialize(con, source, table, inspection.headers, {"p": str(inspection.path)})
+    except duckdb.Error as exc:
+        raise InputError(f"the Parquet file cannot be read: {str(exc).splitlines()[0][:160]}",
+                         file=inspection.display_name) from None
+
+
+def stage(con, inspection, table: str) -> int:
+    """See ``ingest.read.stage``."""
+    readers = {"csv": _stage_csv, "excel": _stage_excel, "parquet": _stage_parquet}
+    count = readers[inspection.format](con, inspection, table)
+    if count == 0:
+        con.execute(f"drop table if exists {ident(table)}")
+        where = f"the sheet '{inspection.sheet}'" if inspection.sheet else "the file"
+        raise InputError(f"{where} has a header but no rows", file=inspection.display_name)
+    return count

@@ -1,0 +1,40 @@
+"""The one DuckDB database of the app, opened once per process and shared by every session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+import settings
+from ingest import store
+from ingest.db import open_database
+from ingest.load import ensure_sample_data
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _database(path: str, upload_dir: str, sample_dir: str, load_sample: bool):
+    Path(upload_dir).mkdir(parents=True, exist_ok=True)
+
+    def setup(con):
+        store.init_db(con)
+        if load_sample:
+            ensure_sample_data(con, Path(sample_dir))
+
+    return open_database(path, upload_dir, setup=setup, readable_dirs=[sample_dir])
+
+
+def connection():
+    """A cursor on the shared database for this script run (cursors may be used from any thread)."""
+    root = _database(
+        settings.get("database_path"),
+        settings.get("upload_dir"),
+        settings.get("sample_data_dir"),
+        settings.get("load_sample_data"),
+    )
+    return root.cursor()
+
+
+def data_version(con) -> int:
+    """Changes whenever stored data changes; part of every cached result's key."""
+    return store.data_version(con)

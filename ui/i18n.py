@@ -1,0 +1,37 @@
+"""English and 简体中文. English text is the key; the language lives in the link (?lang=zh)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+ZH: dict[str, str] = {
+    "Reports": "报表", "Manage": "管理", "Overview": "概览", "Sales": "销售", "Funnel": "销售漏斗",
+    "Customers": "客户", "Retention": "留存", "Campaigns": "营销活动", "Team": "团队",
+    "Service": "客服", "Report builder": "自定义报表", "Data": "数据",
+    "Signed in as {name} ({role}). Sign-in is not configured: this app runs as one local admin.":
+        "当前用户：{name}（{role}）。未配置登录：本应用以本地管理员身份运行。",
+    "No deals in this period.": "此时间范围内没有商机。",
+    "Download every table (XLSX)": "下载全部表格 (XLSX)",
+}
+
+
+def register(translations: dict[str, str]) -> None:
+    """Add Chinese translations (English text -> Chinese), kept beside the page that uses them."""
+    ZH.update(translations)
+
+
+def language() -> str:
+    return st.session_state.get("lang") or "en"
+
+
+def t(text: str, **values) -> str:
+    """The text in the chosen language, with ``{name}`` placeholders filled in."""
+    out = ZH.get(text, text) if language() == "zh" else text
+    return out.format(**values) if values else out
+
+
+def language_picker() -> None:
+    st.sidebar.segmented_control("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get,
+                                 default="en", key="lang", bind="query-params", required=True)
