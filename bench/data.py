@@ -113,7 +113,9 @@ def _cached(path: Path, write) -> Path:
 
 def quiet_connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that draws no progress bar over the benchmark table."""
-    con = duckdb.connect()
+    from ingest.db import connect_engine
+
+    con = connect_engine()
     con.execute("set enable_progress_bar = false")
     return con
 

@@ -47,8 +47,9 @@ def _size(rows: int) -> str:
     return f"{describe_size(rows)} ({orders:,} orders)"
 
 
-def _best_of_two(fn) -> float:
-    return min(timed(fn)[0] for _ in range(2))
+def _best_of_three(fn) -> float:
+    # The best of three runs: the machine may be shared, and noise only ever adds time.
+    return min(timed(fn)[0] for _ in range(3))
 
 
 # ---- tutorial pandas --------------------------------------------------------------------------
@@ -120,7 +121,7 @@ TUTORIAL = {"trend": _pandas_trend, "products": _pandas_products, "rfm": _pandas
 def _run(ctx: Context, name: str) -> list[Result]:
     rows = ctx.size(DEFAULT_LINES)
     con = _database(rows)
-    ours = _best_of_two(lambda: OURS[name](con))
+    ours = _best_of_three(lambda: OURS[name](con))
     label, size = f"metrics.sales.{name}", _size(rows)
     # Against the time budget: a ratio above 1 is over 0.5 s.
     results = [Result(label, size, ours, "budget", SECONDS_LIMIT, 1.0)]
@@ -137,7 +138,7 @@ def orders_scan(ctx: Context) -> Result:
     rows = ctx.size(DEFAULT_LINES)
     con, params = _database(rows), Params()
     sql = f"select count(*), sum(order_total) from ({orders_sql(Filters(), params)}) o"
-    seconds = _best_of_two(lambda: con.execute(sql, params).fetchall())
+    seconds = _best_of_three(lambda: con.execute(sql, params).fetchall())
     return Result("metrics.sales.0_orders_scan", _size(rows), seconds, "budget", SECONDS_LIMIT, 1.0)
 
 

@@ -41,9 +41,13 @@ def _break_inside_quotes(chunk: bytes, inside: int) -> tuple[bool, int]:
     return bool(parity[:len(breaks)].any()), int(parity[-1])
 
 
-def scan(path: Path, *, check_utf8: bool) -> Scan:
-    """Whether quoted values hold line breaks, and (``check_utf8``) the first line that is
-    not valid UTF-8, reading the file once in bounded memory."""
+def scan(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
+    """Whether quoted values hold line breaks, whether a quoted value is left open at the end,
+    and (``check_utf8``) the first line that is not valid UTF-8; one pass, bounded memory.
+
+    Quotes are counted, not parsed: a stray quote inside an unquoted value (``5" screen``)
+    can make a break look quoted, which only costs a slower (serial) read.
+    """
     inside, quoted_break, bad_line, lines = 0, False, None, 1
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     with open(path, "rb") as handle:
@@ -62,7 +66,7 @@ def scan(path: Path, *, check_utf8: bool) -> Scan:
                 inside = _state_after(chunk, inside)
             if check_utf8 and bad_line is None:
                 lines += chunk.count(b"\n")
-    unclosed = _unclosed_quote_line(path) if inside else None
+    unclosed = _unclosed_quote_line(path, delimiter) if inside else None
     return Scan(quoted_line_break=quoted_break, utf8_error_line=bad_line,
                 unclosed_quote_line=unclosed)
 
@@ -71,10 +75,12 @@ def _state_after(chunk: bytes, inside: int) -> int:
     return (inside + chunk.count(b'"')) & 1
 
 
-def _unclosed_quote_line(path: Path) -> int:
-    """The line of the quote that opens the value left open at the end (a second pass, only
-    for files already known to be broken)."""
-    inside, line, opened_at = 0, 1, 1
+def _unclosed_quote_line(path: Path, delimiter: str) -> int | None:
+    """The line of the quote left open at the end, when it opens a value (it follows a
+    delimiter or a line break); None when it is a stray quote inside an unquoted value.
+    A second pass, run only for files whose quotes do not pair up."""
+    inside, line, opened_at, before = 0, 1, 1, None
+    previous_tail = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
             data = np.frombuffer(chunk, np.uint8)
@@ -83,7 +89,10 @@ def _unclosed_quote_line(path: Path) -> int:
                 # Quote k leaves the state inside+k+1 (mod 2); openers are those leaving it at 1.
                 openers = quotes[(np.arange(len(quotes)) + inside + 1) & 1 == 1]
                 if len(openers):
-                    opened_at = line + chunk.count(b"\n", 0, int(openers[-1]))
+                    last = int(openers[-1])
+                    opened_at = line + chunk.count(b"\n", 0, last)
+                    before = chunk[last - 1:last] if last else previous_tail
                 inside = (inside + len(quotes)) & 1
             line += chunk.count(b"\n")
-    return opened_at
+            previous_tail = chunk[-1:]
+    return opened_at if before in (b"\n", b"\r", delimiter.encode("utf-8")) else None

@@ -62,6 +62,16 @@ def scratch_dir(con_or_dir: duckdb.DuckDBPyConnection | str | Path | None = None
     return folder
 
 
+# DuckDB 2.0's common_subplan optimizer returns wrong rows (no error) when one statement holds
+# two copies of a subquery with different filters; metrics do that, so it stays off everywhere.
+ENGINE_CONFIG = {"disabled_optimizers": "common_subplan"}
+
+
+def connect_engine(target: str = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect with the engine settings every connection of this product needs."""
+    return duckdb.connect(target, read_only=read_only, config=dict(ENGINE_CONFIG))
+
+
 def _connect(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     target = str(path)
     if target != ":memory:":
@@ -73,7 +83,7 @@ def _connect(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             file.parent.mkdir(parents=True, exist_ok=True)
         target = str(file)
     try:
-        return duckdb.connect(target, read_only=read_only)
+        return connect_engine(target, read_only=read_only)
     except duckdb.IOException as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise InputError(f"The database file could not be opened ({first_line}).",

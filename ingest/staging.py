@@ -113,7 +113,7 @@ def _stage_csv(con, inspection, table: str) -> int:
             scratch = _transcoded(con, path, inspection.encoding, inspection,
                                   f"could not be read as {inspection.encoding}")
         # Decide everything before DuckDB reads: a failed read would abort the caller's transaction.
-        found = csvscan.scan(scratch or path, check_utf8=native)
+        found = csvscan.scan(scratch or path, check_utf8=native, delimiter=inspection.delimiter)
         if found.unclosed_quote_line is not None:
             raise InputError(f"line {found.unclosed_quote_line} opens a quoted value whose closing "
                              'quote (") is missing', file=display)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from ingest.db import connect_engine
 from ingest.schema import create_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ SAMPLE_DATA = ROOT / "sample_data"
 @pytest.fixture
 def con():
     """An in-memory DuckDB with every canonical table created and empty."""
-    connection = duckdb.connect(":memory:")
+    connection = connect_engine(":memory:")
     create_tables(connection)
     yield connection
     connection.close()

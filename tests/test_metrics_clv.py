@@ -175,8 +175,7 @@ def cdnow_db():
     (38.86 = 272/7), so the days are recovered exactly; each repeat purchase is worth zbar.
     The calibration period ends on 1997-09-30 (T = 38.86 for a first purchase on 01-01), so the
     first unobserved day, as-of, is 1997-10-01."""
-    import duckdb
-
+    from ingest.db import connect_engine
     from ingest.schema import create_tables
 
     path = importlib.metadata.distribution("lifetimes").locate_file(
@@ -192,7 +191,7 @@ def cdnow_db():
                          10.0 if k == 0 else customer.zbar, "rep1" if customer.ID % 2 else "rep2"))
     lines = pd.DataFrame(rows, columns=["order_id", "ordered_at", "customer_id", "line_amount", "owner"])
     lines["ordered_at"] = pd.to_datetime(lines["ordered_at"])
-    connection = duckdb.connect(":memory:")
+    connection = connect_engine(":memory:")
     create_tables(connection)
     connection.register("cdnow_lines", lines)
     connection.execute(

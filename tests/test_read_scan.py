@@ -1,0 +1,59 @@
+"""ingest.csvscan: the pass that decides read options before DuckDB reads (no retries later)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest import csvscan, read
+from ingest.csvscan import Scan
+
+
+@pytest.mark.parametrize("data,expected", [
+    (b'a,b\n1,2\n', Scan(False, None, None)),
+    (b'a,b\n1,"x\ny"\n', Scan(True, None, None)),
+    (b'a,b\n1,"x\r\ny"\n', Scan(True, None, None)),
+    (b'a,b\n1,"say ""hi""\n"\n', Scan(True, None, None)),
+    (b'a,b\n1,"say ""hi"""\n2,3\n', Scan(False, None, None)),
+    (b'a,b\n1,5" screen\n2,3\n', Scan(True, None, None)),       # stray quote: read serially, no error
+    (b'a,b\n1,2\n3,"never closed\n4,5\n', Scan(True, None, 3)),
+    (b'a,b\nZo\xc3\xab,1\nbad\xff,2\n', Scan(False, 3, None)),
+    (b'a,b\nend,\xc3', Scan(False, 2, None)),                    # a character cut off at the end
+], ids=["plain", "lf-in-quotes", "crlf-in-quotes", "escaped-then-break", "escaped-only", "stray-quote",
+        "unclosed", "bad-utf8", "truncated-utf8"])
+def test_scan(tmp_path, data, expected):
+    path = tmp_path / "f.csv"
+    path.write_bytes(data)
+    assert csvscan.scan(path, check_utf8=True) == expected
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5], ids=lambda c: f"chunk{c}")
+def test_scan_across_chunk_boundaries(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(csvscan, "_CHUNK", chunk)
+    path = tmp_path / "f.csv"
+    path.write_bytes('a,b\n"x\ny",Zoë\n"Renée","say ""hi"""\n3,"open\n'.encode())
+    # Lines: 1 header, 2-3 the two-line value, 4 Renée, 5 the quote that never closes.
+    assert csvscan.scan(path, check_utf8=True) == Scan(True, None, 5)
+
+
+def test_stray_quotes_with_multiline_values_are_read_without_loss(tmp_path, con):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b'sku,note\nTV-1,55" screen\nTV-2,"two\nlines"\nTV-3,\n')
+    read.stage(con, read.inspect(path), "t")
+    got = con.execute("select source_row, sku, note from t order by source_row").fetchall()
+    assert got == [(1, "TV-1", '55" screen'), (2, "TV-2", "two\nlines"), (3, "TV-3", None)]
+
+
+def test_staging_inside_a_transaction_needs_no_retry(tmp_path, con, monkeypatch):
+    monkeypatch.setattr(read.sniff, "HEAD_BYTES", 16)  # the bad byte lies past what inspect sees
+    # A failed DuckDB statement would abort the caller's transaction; the scan avoids them.
+    padded = tmp_path / "padded.csv"
+    padded.write_bytes(b'a,b,c\n1,"two\nlines"\n2\n')
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"a,b\n" + b"x,1\n" * 5 + b"bad\xff,2\n")
+    con.execute("begin")
+    assert read.stage(con, read.inspect(padded), "p") == 2
+    inspection = read.inspect(broken)
+    assert read.stage(con, inspection, "b") == 6
+    con.execute("commit")
+    assert con.execute("select a from b where source_row = 6").fetchall() == [("bad\ufffd",)]
+    assert inspection.notes == ["1 characters were not valid UTF-8 and were replaced with \ufffd"]
