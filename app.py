@@ -5,30 +5,35 @@ from __future__ import annotations
 import streamlit as st
 
 import charts.theme  # noqa: F401  (registers the chart theme)
-from ui import context, tables
+from ui import access, context, tables
 from ui.auth import current_user
 from ui.i18n import language_picker, t
 
 st.set_page_config(page_title="CRM analytics", page_icon=":material/monitoring:", layout="wide")
 
-user = current_user()
+user = current_user()  # looked up on every run: a change on the admin page applies at once
 language_picker()
+access.record_sign_in(user)
+access.gate(user)  # without access: the sign-in / no-access page only, whatever the link
 
 reports = [
     st.Page("pages/overview.py", title=t("Overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/sales.py", title=t("Sales"), icon=":material/trending_up:"),
+    st.Page("pages/funnel.py", title=t("Funnel"), icon=":material/filter_alt:"),
+    st.Page("pages/report_builder.py", title=t("Report builder"), icon=":material/query_stats:"),
 ]
 manage = []
 if user.can_load_data:
     manage.append(st.Page("pages/data.py", title=t("Data"), icon=":material/upload_file:",
                           url_path="data"))
+if user.can_manage_users:
+    manage.append(st.Page("pages/admin.py", title=t("Admin"), icon=":material/admin_panel_settings:",
+                          url_path="admin"))
 
 page = st.navigation({t("Reports"): reports, t("Manage"): manage} if manage else reports)
 
-context.start(with_filters=page.url_path != "data")
-with st.sidebar:
-    st.divider()
-    st.caption(t("Signed in as {name} ({role}). Sign-in is not configured: this app runs as one "
-                 "local admin.", name=user.name, role=user.role))
+context.start(with_filters=page.url_path not in ("data", "admin"), user=user)
+access.sidebar_account(user)
 
 tables.reset_run_tables()
 page.run()

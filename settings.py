@@ -46,6 +46,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("preview_rows", 20, "Rows shown in previews of a file before it is loaded."),
     Setting("mappings_dir", str(ROOT / "data" / "mappings"),
             "Folder where saved column mappings are kept as plain JSON files."),
+    Setting("admin_emails", "",
+            "Comma-separated e-mails that become admins the first time they sign in (when "
+            "sign-in is configured and they have no user record yet). Nobody else becomes "
+            "admin without an existing admin. Empty: none."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -5,6 +5,7 @@ Tables (beside the canonical ones):
   so the history keeps their names and their ids are never reused.
 - ``dataset_events``: one row per load, append, replace or delete.
 - ``meta``: key/value pairs; ``data_version`` is bumped by every change to stored data.
+``init_db`` also creates the audit trail (``ingest.audit``) and the users (``ingest.users``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from ingest import audit
 from ingest.errors import InputError
 from ingest.schema import TABLES, Table, create_tables
 from ingest.transform import quote
+from ingest.users import init_users
 from ingest.validate import plural
 
 CATALOG_DDL = (
@@ -54,6 +57,9 @@ def init_db(con) -> None:
     create_tables(con)
     for ddl in CATALOG_DDL:
         con.execute(ddl)
+    # Who-did-what and who-may-see-what live beside the data they describe.
+    audit.init_audit(con)
+    init_users(con)
     con.execute("insert into meta (key, value) select 'data_version', '0' "
                 "where not exists (select 1 from meta where key = 'data_version')")
 
@@ -149,8 +155,9 @@ def delete_dataset(con, dataset_id: int, user: str) -> None:
                                   {"d": int(dataset_id)}).fetchone()[0])
         con.execute("update datasets set status = 'deleted', row_count = 0 where dataset_id = $d",
                     {"d": int(dataset_id)})
-        add_event(con, next_id(con, "dataset_events"), int(dataset_id), "delete", user,
-                  f"Deleted '{target['name']}' and its {plural(removed, 'row')}.")
+        detail = f"Deleted '{target['name']}' and its {plural(removed, 'row')}."
+        add_event(con, next_id(con, "dataset_events"), int(dataset_id), "delete", user, detail)
+        audit.record(con, user, "delete", f"dataset {int(dataset_id)}", detail)
         bump_version(con)
 
 

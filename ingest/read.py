@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +32,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 STRIP_CHARS = " "
 # Lines holding only these count as blank; before the header they are skipped.
 BLANK_CHARS = " \t\r\n\f\v\u00a0\u3000\ufeff"
+SAMPLE_RECORDS = 5000  # records of the head parsed for widths and the preview
 _LEADING_BLANK = re.compile(r"(?:[ \t\f\v\u00a0\u3000\ufeff]*\r?\n)*")
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -133,17 +136,19 @@ def _inspect_text(path: Path, display: str, head: bytes, complete: bool, encodin
     skip = leading.count("\n")
     body = text[len(leading):]
     try:
-        records = [r for r in csv.reader(io.StringIO(body, newline=""), delimiter=delim,
-                                         quotechar='"', doublequote=True) if r]
+        reader = csv.reader(io.StringIO(body, newline=""), delimiter=delim, quotechar='"',
+                            doublequote=True)
+        records = [r for r in itertools.islice(reader, SAMPLE_RECORDS) if r]
     except csv.Error as exc:
         raise InputError(f"the file cannot be read as CSV text: {exc}", file=display) from None
     raw = records[0]
-    data = records[1:-1] if not complete and len(records) > 2 else records[1:]
+    whole = complete and len(records) < SAMPLE_RECORDS
+    data = records[1:-1] if not whole and len(records) > 2 else records[1:]
     width = max([len(raw), *(len(r) for r in data)])
     raw_headers = raw + [""] * (width - len(raw))
     headers = clean_headers(raw_headers)
     rows = _preview_rows(data, width, preview_rows)
-    if complete and not rows:
+    if whole and not rows:
         raise InputError("the file has a header but no rows", file=display)
     notes = []
     if not given and confidence < 0.8 and enc not in ("utf-8", "utf-8-sig"):
@@ -187,8 +192,6 @@ def _frame(rows, headers) -> pd.DataFrame:
 # --- excel -----------------------------------------------------------------------------------
 
 def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspection:
-    import zipfile
-
     if zipfile.is_zipfile(path):
         excel.check_zip(path, display)
     names = excel.sheet_names(path, display)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from charset_normalizer import from_bytes
 
 from ingest.errors import InputError
 
-HEAD_BYTES = 1 << 20  # what sniffing and previews read from the start of a text file
+HEAD_BYTES = 1 << 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # what sniffing and previews read from the start of a text file
 DELIMITERS = (",", ";", "\t", "|")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -85,8 +87,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
     pairs = len(sample) // 2
     if pairs < 4:
         return None
-    odd_zero = sum(1 for b in sample[1::2] if b == 0)
-    even_zero = sum(1 for b in sample[0::2] if b == 0)
+    odd_zero = sample[1::2].count(0)
+    even_zero = sample[0::2].count(0)
     if odd_zero > 0.3 * pairs and even_zero < 0.05 * pairs:
         return "utf-16-le"
     if even_zero > 0.3 * pairs and odd_zero < 0.05 * pairs:
@@ -115,8 +117,8 @@ def detect_encoding(head: bytes, complete: bool) -> tuple[str, float]:
     if utf16:
         return utf16, 0.9
     if _decodes(head, "utf-8", complete):
-        return "utf-8", 1.0 if any(b >= 0x80 for b in head) else 0.9
-    lines = [line for line in head.splitlines() if any(b >= 0x80 for b in line)]
+        return "utf-8", 0.9 if head.isascii() else 1.0
+    lines = [line for line in head.splitlines() if not line.isascii()]
     sample = b"\n".join(lines)[:65536]
     matches = list(from_bytes(sample))
     found = {m.encoding: m for m in matches}
@@ -136,7 +138,7 @@ def looks_binary(text: str) -> bool:
     sample = text[:65536]
     if not sample:
         return False
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    control = len(_CONTROL.findall(sample))
     return control > max(2, 0.01 * len(sample))
 
 

@@ -30,7 +30,7 @@ import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 
-from ingest import read
+from ingest import audit, read
 from ingest.catalog import (  # noqa: F401
     CATALOG_TABLES,
     data_version,
@@ -215,7 +215,9 @@ def _write_dataset(con, stage, request: LoadRequest, user, step, skip_invalid) -
                     "row_count = $c, rejected_count = $r, mapping_json = $m where dataset_id = $d",
                     {**values, "r": rejected})
     detail = _detail(mode, display, written, validation.rejected_rows, removed)
-    _add_event(con, event_id, dataset_id, {"new": "load"}.get(mode, mode), user, detail)
+    action = {"new": "load"}.get(mode, mode)
+    _add_event(con, event_id, dataset_id, action, user, detail)
+    audit.record(con, user, action, f"dataset {dataset_id} '{name}'", detail)
     version = _bump_version(con)
     return LoadResult(dataset_id=dataset_id, table=table.name, name=name, mode=mode,
                       rows_read=validation.rows, rows_loaded=written,

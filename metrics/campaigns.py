@@ -48,6 +48,8 @@ def _spend_sql(filters: Filters, params: Params) -> str:
     Daily rows win: a campaign with any daily row takes nothing from its totals row.
     """
     daily = and_all(period_clauses("activity_date", filters, params))
+    # Spend rows carry no owner: a user restricted to owners sees none of them (deny by default).
+    visible = "true" if filters.owner_scope is None else "false"
     span = "date_diff('day', run_start, run_end) + 1"
     overlap = overlap_days_sql("run_start", "run_end", filters, params)
     return f"""
@@ -113,14 +115,16 @@ def _spend_sql(filters: Filters, params: Params) -> str:
       from daily d
       full join prorated p on p.campaign_id = d.campaign_id
       left join totals t on t.campaign_id = coalesce(d.campaign_id, p.campaign_id)
+      where {visible}
     )
     select * from final
     """
 
 
-def _attributed_sales_sql(filters: Filters, params: Params, window_days: int) -> str:
-    """One row per campaign with attributed sales in the period: campaign_id, sales,
-    sales_revenue, new_customers (customers whose first ever sale is one of them)."""
+def attributed_sales_sql(filters: Filters, params: Params, window_days: int) -> str:
+    """SELECT of the sales in the period, one row per sale: order_key, customer_id, order_date,
+    order_total, campaign_id (attributed campaign, null when none), by_own_campaign (the order
+    carries it), is_first_sale (the customer's first sale ever)."""
     history = sales_lines_sql(replace(filters, start_date=None, end_date=None), params)
     in_period = and_all(period_clauses("order_date", filters, params))
     window = params.add(window_days)
@@ -154,7 +158,9 @@ def _attributed_sales_sql(filters: Filters, params: Params, window_days: int) ->
       select
         s.order_key,
         s.customer_id,
+        s.order_date,
         s.order_total,
+        s.own_campaign is not null as by_own_campaign,
         s.order_date = t.first_sale_date as on_first_day,
         coalesce(s.own_campaign, case
           when date_diff('day', t.touch_date, s.order_date) between 0 and {window}
@@ -172,14 +178,52 @@ def _attributed_sales_sql(filters: Filters, params: Params, window_days: int) ->
     ),
     final as (
       select
-        campaign_id,
-        count(*) as sales,
-        sum(a.order_total) as sales_revenue,
-        count(distinct f.customer_id) as new_customers
+        a.order_key, a.customer_id, a.order_date, a.order_total, a.campaign_id,
+        a.by_own_campaign, f.order_key is not null as is_first_sale
       from attributed a
       left join first_sales f on f.customer_id = a.customer_id and f.order_key = a.order_key
+    )
+    select * from final
+    """
+
+
+def _attributed_sales_sql(filters: Filters, params: Params, window_days: int) -> str:
+    """One row per campaign with attributed sales in the period: campaign_id, sales,
+    sales_revenue, new_customers (customers whose first ever sale is one of them)."""
+    return f"""
+    with attributed as ({attributed_sales_sql(filters, params, window_days)}),
+    final as (
+      select
+        campaign_id,
+        count(*) as sales,
+        sum(order_total) as sales_revenue,
+        count(distinct case when is_first_sale then customer_id end) as new_customers
+      from attributed
       where campaign_id is not null
       group by campaign_id
+    )
+    select * from final
+    """
+
+
+def attributed_won_deals_sql(con, filters: Filters, params: Params, window_days: int,
+                             stage_args: dict) -> str:
+    """SELECT of the won deals closed in the period, one row per deal: every column of
+    ``deals_sql``, attributed_campaign_id (null when none) and by_own_campaign (the deal
+    carries it). First touch: the customer's signup date."""
+    deals = deals_sql(filters, params, stage_rules(con, **stage_args))
+    closed = and_all(period_clauses("close_date", filters, params))
+    window = params.add(window_days)
+    return f"""
+    with final as (
+      select
+        d.*,
+        coalesce(deal_campaign_id, case
+          when date_diff('day', customer_signup_date, created_date) between 0 and {window}
+          then campaign_id end) as attributed_campaign_id,
+        deal_campaign_id is not null as by_own_campaign
+      from ({deals}) d
+      where status = 'won' and {closed}
     )
     select * from final
     """
@@ -188,25 +232,15 @@ def _attributed_sales_sql(filters: Filters, params: Params, window_days: int) ->
 def _attributed_deals_sql(con, filters: Filters, params: Params, window_days: int,
                           stage_args: dict) -> str:
     """One row per campaign with attributed won deals closed in the period: campaign_id,
-    won_deals, won_deal_revenue. First touch: the customer's signup date."""
-    deals = deals_sql(filters, params, stage_rules(con, **stage_args))
-    closed = and_all(period_clauses("close_date", filters, params))
-    window = params.add(window_days)
+    won_deals, won_deal_revenue."""
     return f"""
-    with won as (
-      select
-        deal_amount,
-        coalesce(deal_campaign_id, case
-          when date_diff('day', customer_signup_date, created_date) between 0 and {window}
-          then campaign_id end) as campaign_id
-      from ({deals}) d
-      where status = 'won' and {closed}
-    ),
+    with won as ({attributed_won_deals_sql(con, filters, params, window_days, stage_args)}),
     final as (
-      select campaign_id, count(*) as won_deals, sum(deal_amount) as won_deal_revenue
+      select attributed_campaign_id as campaign_id, count(*) as won_deals,
+             sum(deal_amount) as won_deal_revenue
       from won
-      where campaign_id is not null
-      group by campaign_id
+      where attributed_campaign_id is not null
+      group by attributed_campaign_id
     )
     select * from final
     """
@@ -218,8 +252,9 @@ def campaigns_sql(con, filters: Filters, params: Params, *,
     """One row per campaign with spend or attributed revenue in the period: CAMPAIGN_COLUMNS.
 
     The channel filter selects campaigns by marketing channel and the campaign filter by id;
-    region, product, owner, segment and owner_scope restrict the attributed sales and deals
-    (cost is not customer data and is never restricted by owner).
+    region, product, owner, segment and owner_scope restrict the attributed sales and deals.
+    Cost and platform figures have no owner, so a user restricted by owner_scope sees none of
+    them: only the revenue attributed from their own sales and deals.
     """
     unknown = [s for s in revenue_from if s not in _SOURCE_TESTS]
     if unknown or not revenue_from:

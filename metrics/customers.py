@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.base import customers_current_sql, orders_sql, sales_lines_sql
+from metrics.clv_views import customer_value
 from metrics.deals_base import deals_sql, stage_rules
 from metrics.filters import Filters, Params, and_all, where_clauses
+from metrics.rfm_drill import customer_rfm
 from metrics.service import activities_sql, tickets_sql
 from metrics.sqlparts import NOT_SET, frame, period_clauses, segment_clauses
 
@@ -96,14 +98,17 @@ def _one(sql: str, customer_id, params: Params) -> str:
     return f"select * from ({sql}) rows_of_customer where customer_id = {params.add(customer_id)}"
 
 
-def customer_360(con, customer_id, filters: Filters) -> dict[str, pd.DataFrame | None]:
+def customer_360(con, customer_id, filters: Filters) -> dict[str, pd.DataFrame]:
     """Everything about one customer, over all dates: a dict of small frames.
 
     summary (one row, SUMMARY_COLUMNS), orders (one row per order, newest first),
-    deals, activities, tickets (newest first). Only owner_scope applies: a rep sees the
+    deals, activities, tickets (newest first), segment (metrics.rfm_drill.customer_rfm: one
+    row of R/F/M and segment, none without a sale), clv (metrics.clv_views.customer_value: one
+    row of historical value, none without a sale). Only owner_scope applies: a rep sees the
     customer's rows they own, and the customer's details when the customer is theirs or they
-    hold any of its rows. "segment" and "clv" are left for metrics.rfm / metrics.clv.
+    hold any of its rows.
     """
+
     scope = Filters(owner_scope=filters.owner_scope)
 
     params = Params()
@@ -160,10 +165,9 @@ def customer_360(con, customer_id, filters: Filters) -> dict[str, pd.DataFrame |
         "deals": deals,
         "activities": activities,
         "tickets": tickets,
-        # Filled in by metrics.rfm (segment, R/F/M scores) and metrics.clv (historical and
-        # predicted value); None until those are wired in.
-        "segment": None,
-        "clv": None,
+        # RFM scored among every customer the viewer may see; historical value to date.
+        "segment": customer_rfm(con, customer_id, scope),
+        "clv": customer_value(con, customer_id, scope),
     }
 
 

@@ -40,26 +40,24 @@ def _stages_sql(rules: StageRules, params: Params) -> str:
     return values_sql(rows, ("stage", "stage_rank"), ("varchar", "integer"), params)
 
 
-def funnel_sql(filters: Filters, params: Params, rules: StageRules, by: str | None = None) -> str:
-    """One row per (group,) stage, first stage first: group_value, stage, stage_rank, deals,
-    conversion_from_previous, conversion_from_top, drop_off, amount.
+def reached_sql(filters: Filters, params: Params, rules: StageRules, by: str | None = None) -> str:
+    """SELECT of the funnel's cohort, one row per deal created in the period: every column of
+    ``deals_sql``, group_value (the ``by`` value, 'all' without it) and reached_rank (the
+    furthest funnel row the deal reached; len(rules.order) + 1 is the won row).
 
-    Cohort: deals created in the period. A deal reaches every stage up to the furthest of its
-    current stage and its stage history (at least the first); a won deal reaches every stage
-    and the final won row, which no other deal reaches.
+    A deal reaches every stage up to the furthest of its current stage and its stage history
+    (at least the first); a won deal reaches every stage and the final won row, which no other
+    deal reaches.
     """
-    stages = _stages_sql(rules, params)
     stage_map = stage_map_sql(rules, params)
     last = len(rules.order) + 1
     deals = deals_sql(filters, params, rules)
     created = and_all(period_clauses("created_date", filters, params))
-    label = params.add(rules.won_label)
     return f"""
-    with stages as ({stages}),
-    stage_map as ({stage_map}),
+    with stage_map as ({stage_map}),
     deals as ({deals}),
     cohort as (
-      select deal_id, stage_rank, status, deal_amount, {group_sql(by)} as group_value
+      select *, {group_sql(by)} as group_value
       from deals
       where {created}
     ),
@@ -70,18 +68,33 @@ def funnel_sql(filters: Filters, params: Params, rules: StageRules, by: str | No
       where h.deal_id in (select deal_id from cohort)
       group by h.deal_id
     ),
-    reached as (
+    final as (
       select
-        c.group_value,
-        c.deal_id,
-        c.deal_amount,
+        c.*,
         -- only won deals reach the final row; the rest stop before it, at the first stage at least
         case when c.status = 'won' then {last}
              else least({last - 1}, greatest(1, coalesce(c.stage_rank, 1),
                                              coalesce(h.history_rank, 1))) end as reached_rank
       from cohort c
       left join history h on h.deal_id = c.deal_id
-    ),
+    )
+    select * from final
+    """
+
+
+def funnel_sql(filters: Filters, params: Params, rules: StageRules, by: str | None = None) -> str:
+    """One row per (group,) stage, first stage first: group_value, stage, stage_rank, deals,
+    conversion_from_previous, conversion_from_top, drop_off, amount.
+
+    Cohort and reached stages: see ``reached_sql``.
+    """
+    stages = _stages_sql(rules, params)
+    last = len(rules.order) + 1
+    reached = reached_sql(filters, params, rules, by)
+    label = params.add(rules.won_label)
+    return f"""
+    with stages as ({stages}),
+    reached as ({reached}),
     at_rank as (
       select group_value, reached_rank, count(*) as deals, sum(deal_amount) as amount
       from reached

@@ -7,6 +7,8 @@ customer's owner when it has none.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from metrics.base import customers_current_sql, orders_sql
@@ -227,7 +229,8 @@ def contact_conversion(con, filters: Filters) -> pd.DataFrame:
 
     Customers: the customers table (non-date filters, owner_scope, signed up by the period's
     end). Contacted: at least one activity in the period. Converted: at least one sale in the
-    period. Empty frame without customers.
+    period. Activities and sales count whoever's they are, among the rows owner_scope shows.
+    Empty frame without customers.
     """
     params = Params()
     where = where_clauses(filters, params, dims={"region": "region", "owner": "owner",
@@ -236,12 +239,12 @@ def contact_conversion(con, filters: Filters) -> pd.DataFrame:
     where += segment_clauses(filters, params, "customer_id")
     signed_up = and_all(period_clauses("signup_date", filters, params, start=False))
     where.append(f"(signup_date is null or ({signed_up}))")
-    # Contact and purchase may be by any rep: the customer base is already scoped.
-    unscoped = Filters(start_date=filters.start_date, end_date=filters.end_date)
-    activities = activities_sql(unscoped, params)
+    # Contact and purchase by any rep of the base's customers, but only rows owner_scope shows.
+    period = Filters(start_date=filters.start_date, end_date=filters.end_date,
+                     owner_scope=filters.owner_scope)
+    activities = activities_sql(period, params)
     # With a product filter, converting means buying one of those products.
-    orders = orders_sql(Filters(start_date=filters.start_date, end_date=filters.end_date,
-                                products=filters.products), params)
+    orders = orders_sql(replace(period, products=filters.products), params)
     sql = f"""
     with base as (
       select customer_id from ({customers_current_sql()}) c where {and_all(where)}

@@ -91,7 +91,7 @@ with add_tab:
                 if go.button(f"Load {result.valid_rows:,} rows", type="primary",
                              disabled=result.valid_rows == 0):
                     loaded = upload.load(con, token, insp, mapping, mode=mode, dataset_id=target,
-                                         user=user.name)
+                                         user=user.identity)
                     st.session_state.pop("validation", None)
                     st.success(f"Loaded {loaded.row_count:,} rows into "
                                f"{TABLES[mapping.table].label.lower()}.")
@@ -126,7 +126,7 @@ with datasets_tab:
             with st.popover("Delete this dataset", icon=":material/delete:"):
                 st.write("Its rows leave every report. The deletion is recorded in the history.")
                 if st.button("Delete for good", type="primary", key=f"delete-{dataset_id}"):
-                    store.delete_dataset(con, dataset_id, user.name)
+                    store.delete_dataset(con, dataset_id, user.identity)
                     st.cache_data.clear()
                     st.rerun()
 

@@ -10,6 +10,7 @@ from metrics.kpis import kpis
 from metrics.rfm import rfm_segments
 from metrics.sales import products, sales_forecast, sales_trend
 from ui import format as fmt
+from ui.access import data_link
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
@@ -52,7 +53,7 @@ values = metric(kpis, con, filters)
 if values.empty:
     st.info(t("No orders in this period. Widen the period or clear a filter, or load order data on "
               "the Data page."))
-    st.page_link("pages/data.py", label="Data", icon=":material/upload_file:")
+    data_link()  # the Data page exists only for those who may load data
     st.stop()
 
 by_metric = values.set_index("metric")

@@ -138,10 +138,12 @@ def test_report_on_hand_typed_files(shop, tmp_path, private_env):
                              "conversion_from_top": [1.0, 3 / 5, 2 / 5, 1 / 5]})
     pd.testing.assert_frame_equal(funnel, expected, check_dtype=False, atol=1e-9)
 
-    # ann: D1 D2 open, D5 lost; bob: D3 open, D4 won for 4000.
-    reps = read(out, "reps").set_index("owner").sort_index()
-    assert reps[["won", "lost", "open", "win_rate", "revenue_won"]].values.tolist() == [
-        [0, 1, 2, 0.0, 0.0], [1, 0, 1, 1.0, 4000.0]]
+    # ann: D1 D2 open, D5 lost; bob: D3 open, D4 won for 4000. The orders carry no owner: their
+    # 5 sales (550) stand on a "(not set)" row, with no deals.
+    reps = read(out, "reps").set_index("owner")
+    assert reps.loc[["ann", "bob", "(not set)"], ["won", "lost", "open", "win_rate", "revenue_won",
+                                                   "sales", "sales_revenue"]].fillna(-1).values.tolist() == [
+        [0, 1, 2, 0.0, 0.0, 0, 0.0], [1, 0, 1, 1.0, 4000.0, 0, 0.0], [0, 0, 0, -1, 0.0, 5, 550.0]]
 
     # One repeat customer is too few for the CLV models: left out, with the reason printed.
     assert not (out / "clv.csv").exists() and not (out / "clv_model.csv").exists()

@@ -133,7 +133,17 @@ def test_customer_360(world):
     assert view["activities"]["occurred_at"].tolist() == [
         T("2024-02-01 16:00"), T("2024-01-20 09:30"), T("2024-01-11 09:00"), T("2024-01-10 10:00")]
     assert view["tickets"]["ticket_id"].tolist() == ["T2", "T1"]
-    assert view["segment"] is None and view["clv"] is None
+    # RFM among C5 (10 on 01-07), C2 (50, 30; last 01-25) and C1 (100, 70; last 02-05); as-of
+    # 02-06. Three customers: rank 1 -> 1, rank 2 -> 1 + floor(2.5) = 3, rank 3 -> 5.
+    # C1: recency 1 ranks 3rd -> R5; 2 sales tie with C2 at rank 2 -> F3; 170 ranks 3rd -> M5.
+    assert view["segment"][["recency_days", "frequency", "monetary", "r_score", "f_score",
+                            "m_score", "segment"]].values.tolist() == [
+        [1, 2, 170.0, 5, 3, 5, "Potential Loyalists"]]
+    # Historical value: 170 of sales, the -20 return; no cost known.
+    clv = view["clv"].iloc[0]
+    assert (clv["sales"], clv["gross_revenue"], clv["returns"], clv["net_revenue"]) == (
+        2, 170.0, -20.0, 150.0)
+    assert pd.isna(clv["cost"]) and pd.isna(clv["margin"])
 
 
 def test_customer_360_rep_sees_only_own_rows(world):

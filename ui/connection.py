@@ -24,8 +24,23 @@ def _database(path: str, upload_dir: str, sample_dir: str, load_sample: bool):
     return open_database(path, upload_dir, setup=setup, readable_dirs=[sample_dir])
 
 
+def through_app() -> None:
+    """Rerun through app.py when Streamlit ran a page file on its own.
+
+    With a ``pages/`` folder beside app.py, Streamlit's legacy multipage mode runs a fresh
+    server's first deep link (and every AppTest rerun) as the lone page file: no navigation, no
+    shared filters, no access gate. st.navigation in app.py switches that mode off for good.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def connection():
     """A cursor on the shared database for this script run (cursors may be used from any thread)."""
+    through_app()
     root = _database(
         settings.get("database_path"),
         settings.get("upload_dir"),

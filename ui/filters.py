@@ -12,6 +12,7 @@ from metrics.rfm import DEFAULT_SEGMENT_MAP
 from ui.auth import User
 from ui.cache import metric
 from ui.i18n import register, t
+from ui.links import linked
 
 register({
     "Filters": "筛选",
@@ -69,10 +70,11 @@ def sidebar_filters(con, user: User) -> Filters:
     first, last = date_bounds(con, scope)
     sidebar = st.sidebar
     sidebar.subheader(t("Filters"))
-    preset = sidebar.selectbox(t("Period"), PRESETS, index=PRESETS.index("12m"), key="period",
-                               format_func=lambda p: t(_PRESET_LABELS[p]), bind="query-params",
-                               help=t("Periods end on the last day that has data, so a loaded "
-                                      "export always shows its latest weeks."))
+    # linked, not bind: the link carries the code (?period=30d), not the translated label.
+    preset = linked(sidebar.selectbox, t("Period"), PRESETS, key="period", default="12m",
+                    format_func={p: t(label) for p, label in _PRESET_LABELS.items()}.get,
+                    help=t("Periods end on the last day that has data, so a loaded "
+                           "export always shows its latest weeks."))
     start = end = None
     if last is not None:
         if preset == "custom":
@@ -92,9 +94,10 @@ def sidebar_filters(con, user: User) -> Filters:
         if values:
             chosen[dimension] = tuple(sidebar.multiselect(t(label), values, key=dimension,
                                                           bind="query-params"))
-    segments = tuple(sidebar.multiselect(t("Segment"), list(dict.fromkeys(DEFAULT_SEGMENT_MAP.values())),
-                                         format_func=t, key="segment",
-                                         bind="query-params"))
+    segment_names = list(dict.fromkeys(DEFAULT_SEGMENT_MAP.values()))
+    # Labels looked up now, not in the format_func: it may be called outside this run.
+    segments = tuple(linked(sidebar.multiselect, t("Segment"), segment_names, key="segment",
+                            default=[], format_func={s: t(s) for s in segment_names}.get))
     return Filters(start_date=start, end_date=end, regions=chosen.get("region", ()),
                    channels=chosen.get("channel", ()), products=chosen.get("product", ()),
                    owners=chosen.get("owner", ()), campaigns=chosen.get("campaign", ()),

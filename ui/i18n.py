@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.links import linked
+
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 ZH: dict[str, str] = {
@@ -33,5 +35,6 @@ def t(text: str, **values) -> str:
 
 
 def language_picker() -> None:
-    st.sidebar.segmented_control("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get,
-                                 default="en", key="lang", bind="query-params", required=True)
+    # linked, not bind: the link says ?lang=zh (bind would write the label, ?lang=简体中文).
+    linked(st.sidebar.segmented_control, "Language / 语言", list(LANGUAGES), key="lang", default="en",
+           format_func=LANGUAGES.get, required=True)

@@ -8,7 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ingest import audit
 from metrics.export import frame_to_csv, frames_to_xlsx
+from ui.context import page_context
 from ui.i18n import t
 
 _RUN_TABLES = "_tables_this_run"
@@ -16,6 +18,25 @@ _RUN_TABLES = "_tables_this_run"
 
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "table"
+
+
+def audited(make, file_name: str, what: str):
+    """``make`` (the file's bytes, made when clicked) wrapped so that every download lands in the
+    audit trail under the user of this run. Streamlit runs it on its own thread when the button
+    is clicked, without a rerun; it records before handing the bytes out (no record, no file)."""
+    con, user, _ = page_context()
+    who = audit.who(user)
+
+    def download() -> bytes:
+        data = make()
+        cursor = con.cursor()  # its own cursor: this runs beside the script thread
+        try:
+            audit.record(cursor, who, "download", file_name, what)
+        finally:
+            cursor.close()
+        return data
+
+    return download
 
 
 def show_table(frame: pd.DataFrame, name: str, *, column_config=None, height="auto", key=None,
@@ -31,10 +52,13 @@ def show_table(frame: pd.DataFrame, name: str, *, column_config=None, height="au
     if downloads and not frame.empty:
         slug = _slug(name)
         left, right, _ = st.columns([1, 1, 6])
-        left.download_button("CSV", lambda: frame_to_csv(frame), file_name=f"{slug}.csv",
+        rows = f"'{name}', {len(frame):,} rows"
+        left.download_button("CSV", audited(lambda: frame_to_csv(frame), f"{slug}.csv",
+                                            f"CSV of {rows}"), file_name=f"{slug}.csv",
                              mime="text/csv", key=f"csv-{key or slug}", icon=":material/download:",
                              on_click="ignore")
-        right.download_button("XLSX", lambda: frames_to_xlsx({name: frame}), file_name=f"{slug}.xlsx",
+        right.download_button("XLSX", audited(lambda: frames_to_xlsx({name: frame}), f"{slug}.xlsx",
+                                              f"XLSX of {rows}"), file_name=f"{slug}.xlsx",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                               key=f"xlsx-{key or slug}", icon=":material/download:", on_click="ignore")
     return shown
@@ -44,7 +68,8 @@ def show_chart(chart: alt.TopLevelMixin, name: str, *, key=None, png: bool = Tru
     """st.altair_chart plus a PNG download rendered only when clicked."""
     shown = st.altair_chart(chart, key=key, **kwargs)
     if png:
-        st.download_button("PNG", lambda: chart_png(chart), file_name=f"{_slug(name)}.png",
+        st.download_button("PNG", audited(lambda: chart_png(chart), f"{_slug(name)}.png",
+                                          f"PNG of chart '{name}'"), file_name=f"{_slug(name)}.png",
                            mime="image/png", key=f"png-{key or _slug(name)}",
                            icon=":material/image:", on_click="ignore")
     return shown
@@ -64,7 +89,10 @@ def workbook_download() -> None:
     """One workbook of every table the page showed in this run (in the sidebar)."""
     tables = {k: v for k, v in st.session_state.get(_RUN_TABLES, {}).items() if not v.empty}
     if tables:
-        st.sidebar.download_button(t("Download every table (XLSX)"), lambda: frames_to_xlsx(tables),
+        what = f"XLSX of {len(tables)} tables: " + ", ".join(f"'{k}' ({len(v):,} rows)"
+                                                             for k, v in tables.items())
+        st.sidebar.download_button(t("Download every table (XLSX)"),
+                                   audited(lambda: frames_to_xlsx(tables), "dashboard.xlsx", what),
                                    file_name="dashboard.xlsx", icon=":material/table_view:",
                                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                    on_click="ignore", key="workbook-download")

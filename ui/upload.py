@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 import settings
-from ingest import read, store
+from ingest import audit, read, store
 from ingest.errors import InputError
 from ingest.fetch import fetch
 from ingest.mapping import Mapping, default_mapping_path, find_saved_mapping, guess_mapping
@@ -178,5 +178,8 @@ def load(con, token: str, insp, mapping: Mapping, *, mode: str, dataset_id, user
     save_to = st.session_state.pop(f"save-mapping-{token}", None)
     if save_to:
         mapping.save(Path(save_to))
+        audit.record(con, user, "mapping saved", Path(save_to).name,
+                     f"{TABLES[mapping.table].label} from {insp.display_name}: "
+                     f"{len(mapping.columns)} columns mapped")
     pending().pop(token, None)
     return result

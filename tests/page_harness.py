@@ -1,0 +1,62 @@
+"""Run a page through app.py with Streamlit's AppTest on a database of hand-typed rows
+(not a test module)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fixture_rows import insert
+from streamlit.testing.v1 import AppTest
+
+from ingest.db import connect_engine
+from ingest.store import init_db
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_database(path: Path, tables: dict[str, list[dict]],
+                  mappings: dict[str, dict] | None = None) -> Path:
+    """A database file with the catalog and ``tables`` (name -> rows); ``mappings`` (table ->
+    mapping dict) adds a catalog entry per table, as a load would."""
+    con = connect_engine(str(path))
+    try:
+        init_db(con)
+        for table, rows in tables.items():
+            insert(con, table, rows)
+        for dataset_id, (table, mapping) in enumerate((mappings or {}).items(), start=1):
+            con.execute("insert into datasets (dataset_id, name, table_name, mapping_json, status) "
+                        "values (?, ?, ?, ?, 'loaded')",
+                        [dataset_id, f"{table}.csv", table, json.dumps(mapping)])
+    finally:
+        con.close()
+    return path
+
+
+def open_page(monkeypatch, tmp_path: Path, page: str, tables: dict[str, list[dict]],
+              mappings: dict[str, dict] | None = None, query: dict | None = None) -> AppTest:
+    """AppTest of ``page`` (e.g. "pages/funnel.py") over a fresh database of ``tables``."""
+    database = make_database(tmp_path / "crm.duckdb", tables, mappings)
+    monkeypatch.setenv("CRM_DATABASE_PATH", str(database))
+    monkeypatch.setenv("CRM_UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("CRM_MAPPINGS_DIR", str(tmp_path / "mappings"))
+    monkeypatch.setenv("CRM_LOAD_SAMPLE_DATA", "false")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric_values(at: AppTest) -> dict[str, str]:
+    """Label -> shown value of every st.metric tile."""
+    return {m.label: m.value for m in at.metric}
+
+
+def frame_of(at: AppTest, key: str):
+    """The DataFrame an st.dataframe with ``key`` shows."""
+    return next(d.value for d in at.dataframe if d.key == key) if any(
+        d.key == key for d in at.dataframe) else at.get("arrow_data_frame")
