@@ -52,12 +52,13 @@ def report_chart(frame: pd.DataFrame, spec: ReportSpec, lang: str, labels: dict[
         tooltip.insert(0, alt.Tooltip("period:T", title=labels["period"],
                                       format=PERIOD_FORMATS[spec.grain]))
     base = alt.Chart(frame).properties(height=height)
+    # Small charts (the Overview's cards) fold the legend into columns of short labels.
+    legend = alt.Legend(columns=3, labelLimit=80) if height < 250 else alt.Legend(labelLimit=160)
 
     if kind == "pie":
         return base.mark_arc(innerRadius=height // 6).encode(
             theta=alt.Theta(f"{spec.measure}:Q", stack=True),
-            color=alt.Color(f"{dimension}:N", sort=order, title=None,
-                            legend=alt.Legend(labelLimit=160)),
+            color=alt.Color(f"{dimension}:N", sort=order, title=None, legend=legend),
             order=alt.Order(f"{spec.measure}:Q", sort="descending"), tooltip=tooltip)
 
     if spec.grain == "none":
@@ -74,8 +75,8 @@ def report_chart(frame: pd.DataFrame, spec: ReportSpec, lang: str, labels: dict[
                            y=y, tooltip=tooltip)
 
     fmt = PERIOD_FORMATS[spec.grain]
-    color = alt.Color(f"{dimension}:N", sort=order, title=None,
-                      legend=alt.Legend(labelLimit=160)) if dimension else alt.value(ACCENT)
+    color = (alt.Color(f"{dimension}:N", sort=order, title=None, legend=legend) if dimension
+             else alt.value(ACCENT))
     stack = "zero" if measure.additive else None
     if kind == "bar":
         x = alt.X("period:O", title=None, timeUnit=_time_unit(spec.grain),

@@ -23,6 +23,10 @@ SEGMENT_COLORS = {
 }
 EXTRA_COLORS = ["#bae6fd", "#99f6e4", "#fef08a", "#ddd6fe", "#fecdd3", "#cbd5e1"]
 LABEL_LIMIT = 220
+# Row heights as steps, not totals: Streamlit's theme squeezes a fixed height on discrete
+# axes, so a chart with few rows would come out flat.
+CELL_STEP = 64
+BAR_STEP = 28
 
 
 def _titles(titles: dict | None, **defaults: str) -> dict:
@@ -90,7 +94,7 @@ def rfm_heatmap(grid: pd.DataFrame, lang: str, color_by: str = "segment",
         text="count_text:N", color=text_color)
     segment_names = base.mark_text(fontSize=10, dy=10, limit=110).encode(
         text="segment_label:N", color=text_color)
-    return (cells + counts + segment_names).properties(height=360)
+    return (cells + counts + segment_names).properties(height=alt.Step(CELL_STEP))
 
 
 def segment_bars(segments: pd.DataFrame, lang: str, titles: dict | None = None) -> alt.Chart:
@@ -116,7 +120,7 @@ def segment_bars(segments: pd.DataFrame, lang: str, titles: dict | None = None) 
                  alt.Tooltip("mean_frequency:Q", title=names["mean_frequency"], format=",.2f"),
                  alt.Tooltip("mean_monetary:Q", title=names["mean_monetary"],
                              format=tooltip_format("amount"))],
-    ).add_params(pick).properties(height=max(160, 30 * len(data)))
+    ).add_params(pick).properties(height=alt.Step(BAR_STEP))
 
 
 def profile_bars(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = None,
@@ -141,7 +145,7 @@ def profile_bars(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = 
         y=alt.Y(f"{by}:N", sort=list(data[by]), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         x=alt.X("customers:Q", title=None, axis=axis(lang, "count")),
         tooltip=tooltip,
-    ).properties(height=max(120, 24 * len(data)))
+    ).properties(height=alt.Step(BAR_STEP))
 
 
 def clv_top_bars(top: pd.DataFrame, lang: str, titles: dict | None = None) -> alt.Chart:
@@ -163,4 +167,4 @@ def clv_top_bars(top: pd.DataFrame, lang: str, titles: dict | None = None) -> al
                              format=",.2f"),
                  alt.Tooltip("expected_spend:Q", title=names["expected_spend"],
                              format=tooltip_format("amount"))],
-    ).properties(height=max(160, 24 * len(data)))
+    ).properties(height=alt.Step(BAR_STEP))

@@ -54,7 +54,7 @@ def funnel_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None) -> 
     ).add_params(pick)
     labels = base.mark_text(align="left", dx=6, fontSize=12, color="#334155").encode(
         x=alt.X("half:Q", scale=scale, axis=None), text="label:N")
-    return (bars + labels).properties(height=max(160, 44 * len(data)))
+    return (bars + labels).properties(height=alt.Step(40))
 
 
 def funnel_grid(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = None,
@@ -74,7 +74,8 @@ def funnel_grid(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = N
                                clear="dblclick")
     base = alt.Chart(data).encode(
         x=alt.X("stage:N", sort=stages, title=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=120, orient="top")),
+                axis=alt.Axis(labelAngle=-40, labelAlign="left", labelLimit=140, orient="top",
+                              labelOverlap=False)),
         y=alt.Y("group:N", sort=list(groups), title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("group:N", title=names["group"]),
                  alt.Tooltip("stage:N", title=names["stage"]),
@@ -86,7 +87,8 @@ def funnel_grid(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = N
     cells = base.mark_rect(cornerRadius=2, stroke="white", strokeWidth=2).encode(
         color=alt.Color("conversion_from_top:Q", title=names["conversion_from_top"],
                         scale=alt.Scale(scheme="blues", domain=[0, 1]),
-                        legend=alt.Legend(format=".0%", orient="right")),
+                        legend=alt.Legend(format=".0%", orient="right",
+                                          gradientLength=max(50, 28 * len(groups) - 20))),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4)),
     ).add_params(pick)
     text = base.mark_text(fontSize=11).encode(
@@ -94,7 +96,7 @@ def funnel_grid(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = N
         color=alt.condition("datum.conversion_from_top > 0.55", alt.value("white"),
                             alt.value("#1e293b")),
     )
-    return (cells + text).properties(height=max(120, 30 * len(groups)))
+    return (cells + text).properties(height=alt.Step(28))
 
 
 def durations_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None) -> alt.LayerChart:
@@ -114,4 +116,4 @@ def durations_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None) 
         x=alt.X("mean_days:Q", title=names["mean_days"], axis=axis(lang, "amount",
                                                                     names["mean_days"])))
     median = base.mark_tick(color="#0f172a", thickness=3, size=18).encode(x="median_days:Q")
-    return (bars + median).properties(height=max(120, 34 * len(frame)))
+    return (bars + median).properties(height=alt.Step(30))

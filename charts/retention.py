@@ -10,6 +10,7 @@ from charts.theme import ACCENT, axis, tooltip_format
 
 COHORT_PICK = "cohort_cell"
 VALUES = ("retention_rate", "revenue_retention")
+ROW_STEP = 24
 
 
 def _titles(titles: dict | None, **defaults: str) -> dict:
@@ -61,13 +62,14 @@ def cohort_heatmap(cells: pd.DataFrame, lang: str, value: str = "retention_rate"
         color=alt.Color(f"{value}:Q", title=names[value],
                         scale=alt.Scale(scheme="blues", domain=[0, top], clamp=True),
                         legend=alt.Legend(format=".0%")),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
     ).add_params(pick)
     text = base.mark_text(fontSize=10).encode(
         text="label:N",
         color=alt.condition(f"datum.{value} > {top * 0.6}", alt.value("white"),
                             alt.value("#0f172a")))
-    return (rects + text).properties(height=max(200, 22 * len(cohorts)))
+    # A step, not a total height: Streamlit's theme squeezes a fixed height on discrete axes.
+    return (rects + text).properties(height=alt.Step(ROW_STEP))
 
 
 def retention_curve_chart(curve: pd.DataFrame, lang: str, value: str = "retention_rate",

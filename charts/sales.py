@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from charts.theme import ACCENT, MUTED, PALETTE, axis, tooltip_format
+from charts.theme import ACCENT, MUTED, PALETTE, axis, number_label_expr, tooltip_format
 
 # d3 time formats naming one period of each grain (weeks by their Monday).
 PERIOD_FORMATS = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m", "quarter": "%Y-Q%q"}
@@ -48,9 +48,10 @@ def trend_chart(trend: pd.DataFrame, forecast: pd.DataFrame, grain: str, lang: s
     lines = trend_frame(trend, forecast, labels)
     fmt = PERIOD_FORMATS[grain]
     series = [labels["net"], labels["average"], labels["forecast"]]
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=series,
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2)
+    color = alt.Color("series:N", title=None, legend=legend, scale=alt.Scale(domain=series,
                                                               range=[ACCENT, PALETTE[1], ACCENT]))
-    dash = alt.StrokeDash("series:N", legend=None, scale=alt.Scale(
+    dash = alt.StrokeDash("series:N", title=None, legend=legend, scale=alt.Scale(
         domain=series, range=[[1, 0], [2, 2], [6, 4]]))
     x = alt.X("period:T", title=None, axis=alt.Axis(format=fmt, labelOverlap=True))
     line = alt.Chart(lines).mark_line(point=alt.OverlayMarkDef(size=25)).encode(
@@ -107,12 +108,14 @@ def pareto_chart(frame: pd.DataFrame, lang: str, labels: dict[str, str]) -> alt.
                         scale=alt.Scale(domain=list(ABC_COLORS), range=list(ABC_COLORS.values()))),
         tooltip=tooltip)
     percent = alt.Scale(domain=[0, 1])
-    cumulative = alt.Chart(data).mark_line(point=True, color=PALETTE[1]).encode(
-        x=x, y=alt.Y("cumulative_share:Q", scale=percent, axis=axis(lang, "percent"), title=None),
+    cumulative = alt.Chart(data).mark_line(
+        color=PALETTE[1], point=alt.OverlayMarkDef(color=PALETTE[1], size=25)).encode(
+        x=x, y=alt.Y("cumulative_share:Q", scale=percent, title=None,
+                     axis=alt.Axis(labelExpr=number_label_expr(lang, "percent"), orient="right")),
         tooltip=tooltip)
     thresholds = pd.DataFrame({"threshold": [0.8, 0.95], "label": ["80%", "95%"]})
     rules = alt.Chart(thresholds).mark_rule(strokeDash=[4, 4], color=MUTED).encode(
         y=alt.Y("threshold:Q", scale=percent, axis=None),
         tooltip=[alt.Tooltip("label:N", title=labels["threshold"])])
-    return alt.layer(bars, alt.layer(cumulative, rules)).resolve_scale(y="independent").properties(
-        height=320)
+    # Three independent y scales: revenue (left), cumulative share (right), rules on the same 0-1.
+    return alt.layer(bars, cumulative, rules).resolve_scale(y="independent").properties(height=320)

@@ -12,6 +12,9 @@ TYPE_PICK = "type_pick"
 GROUP_PICK = "group_pick"
 COMPLAINT_COLOR = PALETTE[4]
 LABEL_LIMIT = 200
+# Row height of horizontal bars as a step, not a total: Streamlit's theme squeezes a fixed
+# height on discrete axes, so a chart with few rows would come out flat.
+BAR_STEP = 28
 
 
 def _titles(titles: dict | None, **defaults: str) -> dict:
@@ -45,7 +48,7 @@ def tickets_by_type(by_type: pd.DataFrame, lang: str, titles: dict | None = None
                              format=".2f"),
                  alt.Tooltip("satisfied_share:Q", title=names["satisfied_share"],
                              format=tooltip_format("percent"))],
-    ).add_params(pick).properties(height=max(120, 28 * len(data)))
+    ).add_params(pick).properties(height=alt.Step(BAR_STEP))
 
 
 def satisfaction_by(frame: pd.DataFrame, by: str, lang: str, titles: dict | None = None,
@@ -78,7 +81,7 @@ def satisfaction_by(frame: pd.DataFrame, by: str, lang: str, titles: dict | None
     ).add_params(pick)
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#334155").encode(
         x=alt.X("mean_satisfaction:Q", scale=scale), text="label:N")
-    return (bars + labels).properties(height=max(120, 28 * len(data)))
+    return (bars + labels).properties(height=alt.Step(BAR_STEP))
 
 
 def activities_by_rep_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None
@@ -100,7 +103,7 @@ def activities_by_rep_chart(frame: pd.DataFrame, lang: str, titles: dict | None 
                              format=tooltip_format("count")),
                  alt.Tooltip("duration_minutes:Q", title=names["duration_minutes"],
                              format=",.0f")],
-    ).properties(height=max(140, 30 * len(order)))
+    ).properties(height=alt.Step(BAR_STEP))
 
 
 def contact_conversion_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None

@@ -66,7 +66,7 @@ def record(con, user, action: str, target=None, detail=None) -> int:
         "values (nextval('audit_log_seq'), $at, $who, $action, $target, $detail) "
         "returning event_id",
         {"at": now(), "who": _clip(who(user)), "action": _clip(action),
-         "target": _clip(target), "detail": _clip(detail)}).fetchone()
+         "target": _clip(target), "detail": _clip(detail)}).fetchall()[0]
     return int(row[0])
 
 
@@ -126,4 +126,4 @@ def count_events(con, *, since: date | None = None, until: date | None = None, a
                  user_text: str | None = None, text: str | None = None) -> int:
     """How many events ``events`` would page through with the same conditions."""
     where, params = _where(since, until, actions, user_text, text)
-    return int(con.execute(f"select count(*) from audit_log where {where}", params).fetchone()[0])
+    return int(con.execute(f"select count(*) from audit_log where {where}", params).fetchall()[0][0])

@@ -115,7 +115,7 @@ def get_dataset(con, dataset_id) -> dict | None:
     """The catalog row of a stored (not deleted) dataset as a dict, or None."""
     cur = con.execute("select * from datasets where dataset_id = $id and status <> 'deleted'",
                       {"id": int(dataset_id)})
-    row = cur.fetchone()
+    row = next(iter(cur.fetchall()), None)
     return None if row is None else dict(zip([d[0] for d in cur.description], row))
 
 
@@ -141,7 +141,7 @@ def add_event(con, event_id: int, dataset_id: int, action: str, user: str, detai
 def next_id(con, table: str) -> int:
     """Next dataset_id or event_id: one more than any ever used (rows are never removed)."""
     column = {"datasets": "dataset_id", "dataset_events": "event_id"}[table]
-    return int(con.execute(f"select coalesce(max({column}), 0) + 1 from {table}").fetchone()[0])
+    return int(con.execute(f"select coalesce(max({column}), 0) + 1 from {table}").fetchall()[0][0])
 
 
 def delete_dataset(con, dataset_id: int, user: str) -> None:
@@ -152,7 +152,7 @@ def delete_dataset(con, dataset_id: int, user: str) -> None:
             raise InputError(f"there is no dataset {dataset_id} to delete")
         table = table_named(target["table_name"])
         removed = int(con.execute(f"delete from {quote(table.name)} where dataset_id = $d",
-                                  {"d": int(dataset_id)}).fetchone()[0])
+                                  {"d": int(dataset_id)}).fetchall()[0][0])
         con.execute("update datasets set status = 'deleted', row_count = 0 where dataset_id = $d",
                     {"d": int(dataset_id)})
         detail = f"Deleted '{target['name']}' and its {plural(removed, 'row')}."
@@ -200,5 +200,6 @@ def history(con, dataset_id: int | None = None) -> pd.DataFrame:
 
 def data_version(con) -> int:
     """Counter bumped by every change to stored data (for caches)."""
-    row = con.execute("select cast(value as bigint) from meta where key = 'data_version'").fetchone()
+    rows = con.execute("select cast(value as bigint) from meta where key = 'data_version'").fetchall()
+    row = rows[0] if rows else None
     return int(row[0]) if row else 0

@@ -50,7 +50,7 @@ def scratch_dir(con_or_dir: duckdb.DuckDBPyConnection | str | Path | None = None
     """
     if isinstance(con_or_dir, duckdb.DuckDBPyConnection):
         # open_database lists the scratch folder itself among the allowed ones; find it there.
-        allowed = con_or_dir.execute("select current_setting('allowed_directories')").fetchone()[0]
+        allowed = con_or_dir.execute("select current_setting('allowed_directories')").fetchall()[0][0]
         found = [a for a in allowed or [] if Path(a).name == SCRATCH_NAME]
         if not found:
             raise ValueError("This connection was not opened with ingest.db.open_database.")
@@ -91,12 +91,12 @@ def _connect(path: str | Path, read_only: bool) -> duckdb.DuckDBPyConnection:
 
 
 def _is_locked(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("select current_setting('lock_configuration')").fetchone()[0])
+    return bool(con.execute("select current_setting('lock_configuration')").fetchall()[0][0])
 
 
 def _check_already_allowed(con: duckdb.DuckDBPyConnection, folders: list[str]) -> None:
     """A second open of a locked file in this process must not expect other folders."""
-    allowed = con.execute("select current_setting('allowed_directories')").fetchone()[0] or []
+    allowed = con.execute("select current_setting('allowed_directories')").fetchall()[0][0] or []
     prefixes = [a.rstrip("/") for a in allowed]
     missing = [f for f in folders if f.rstrip("/") not in prefixes]
     if missing:

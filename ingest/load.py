@@ -95,7 +95,7 @@ def load_path(con, path, *, display_name=None, mapping=None, table=None, sheet=N
 
 def database_is_empty(con) -> bool:
     """True when no dataset was ever loaded (deleted ones count: they were the user's choice)."""
-    return int(con.execute("select count(*) from datasets").fetchone()[0]) == 0
+    return int(con.execute("select count(*) from datasets").fetchall()[0][0]) == 0
 
 
 def ensure_sample_data(con, sample_dir, *, mappings_dir=None) -> bool:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ingest import derive, shapes
 from ingest.errors import InputError
+from ingest.mapping_checks import check_extras, check_options, known_columns, str_dict
 from ingest.matching import (
     MIN_SCORE,
     Candidate,
@@ -71,7 +72,7 @@ class Mapping:
         table = TABLES.get(d.get("table"))
         if table is None:
             raise InputError(f"unknown table {d.get('table')!r}; use one of: {', '.join(TABLES)}")
-        columns = _str_dict(d.get("columns") or {}, "columns")
+        columns = str_dict(d.get("columns") or {}, "columns")
         unknown = sorted(set(columns) - set(table.column_names))
         if unknown:
             raise InputError(f"{table.label} has no column {', '.join(map(repr, unknown))}")
@@ -79,17 +80,20 @@ class Mapping:
         if not isinstance(confidence, dict) or not all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in confidence.values()):
             raise InputError("'confidence' must map columns to numbers")
+        known_columns(table, confidence)
         headers = d.get("headers") or []
         if not isinstance(headers, list) or not all(isinstance(h, str) for h in headers):
             raise InputError("'headers' must be a list of header texts")
         options = d.get("options") or {}
         if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
             raise InputError("'options' must map columns to objects of parse options")
+        known_columns(table, options)
+        for column_options in options.values():
+            check_options(column_options)
         extras = d.get("extras") or {}
-        if not isinstance(extras, dict) or not all(
-                isinstance(v, str) or (isinstance(v, dict) and all(isinstance(x, str) for x in v.values()))
-                for v in extras.values()):
+        if not isinstance(extras, dict):
             raise InputError("'extras' must map roles to header texts")
+        check_extras(table, extras)
         stage_order = d.get("stage_order")
         if stage_order is not None and (not isinstance(stage_order, list)
                                         or not all(isinstance(s, str) for s in stage_order)):
@@ -128,13 +132,6 @@ class Mapping:
         derivable = derive.derivable(self.table, self.columns, self.extras)
         return [c.name for c in table.columns
                 if c.required and c.name not in self.columns and c.name not in derivable]
-
-
-def _str_dict(value, name: str) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
-        raise InputError(f"'{name}' must map canonical columns to header texts")
-    return dict(value)
 
 
 # ----------------------------------------------------------------------------- guessing

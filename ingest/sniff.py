@@ -13,8 +13,9 @@ from charset_normalizer import from_bytes
 
 from ingest.errors import InputError
 
-HEAD_BYTES = 1 << 20
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # what sniffing and previews read from the start of a text file
+HEAD_BYTES = 1 << 20  # what sniffing and previews read from the start of a text file
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
 DELIMITERS = (",", ";", "\t", "|")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -105,10 +106,20 @@ def _decodes(data: bytes, encoding: str, complete: bool) -> bool:
         return False
 
 
+def _paired_high_bytes(data: bytes) -> bool:
+    """True when the sample has a fair number of bytes >= 0x80 and nearly all of them sit
+    in runs of two or more, as in GB18030/GBK/Big5 text (two bytes per character); in
+    Western text they stand alone between ASCII letters ('Müller', 'café')."""
+    runs = [len(run) for run in _HIGH_RUNS.findall(data[:65536])]
+    high = sum(runs)
+    return high >= 8 and sum(n for n in runs if n >= 2) >= 0.9 * high
+
+
 def detect_encoding(head: bytes, complete: bool) -> tuple[str, float]:
     """(encoding, confidence) of text starting with ``head``; ``complete`` when it is the
     whole file. A byte-order mark or valid UTF-8 is certain; otherwise charset-normalizer
-    judges the lines that hold non-ASCII bytes."""
+    judges the lines that hold non-ASCII bytes. Text whose high bytes come in pairs is never
+    read as a Western code page when GB18030 decodes it cleanly."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig", 1.0
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -118,14 +129,20 @@ def detect_encoding(head: bytes, complete: bool) -> tuple[str, float]:
         return utf16, 0.9
     if _decodes(head, "utf-8", complete):
         return "utf-8", 0.9 if head.isascii() else 1.0
-    lines = [line for line in head.splitlines() if not line.isascii()]
-    sample = b"\n".join(lines)[:65536]
+    lines = head.splitlines()
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # cut at an arbitrary byte: a half character would mislead the judge
+    sample = b"\n".join(line for line in lines if not line.isascii())[:65536]
+    cjk = _paired_high_bytes(sample)
     matches = list(from_bytes(sample))
     found = {m.encoding: m for m in matches}
-    for ours, members in (*_FAMILIES, *_CJK_OTHER.items()):
+    families = [f for f in (*_FAMILIES, *_CJK_OTHER.items()) if not (cjk and f[0] == "cp1252")]
+    for ours, members in families:
         for name in members & set(found):
             if _decodes(head, ours, complete):
                 return ours, round(max(0.0, 1.0 - found[name].chaos), 2)
+    if cjk and _decodes(head, "gb18030", complete):
+        return "gb18030", 0.7
     if matches and _decodes(head, matches[0].encoding, complete):
         return codecs.lookup(matches[0].encoding).name, round(max(0.0, 1.0 - matches[0].chaos), 2)
     if _decodes(head, "cp1252", complete):
@@ -142,23 +159,30 @@ def looks_binary(text: str) -> bool:
     return control > max(2, 0.01 * len(sample))
 
 
+def _split_score(sample: str, delim: str) -> tuple[float, int] | None:
+    """(share of rows that split cleanly into the usual width, that width) with ``delim``;
+    None when it splits nothing. A row is clean when it has the usual width and no field
+    keeps a quote: a delimiter that cuts through quoted values leaves their quotes behind."""
+    try:
+        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delim, quotechar='"') if r]
+    except csv.Error:
+        return None
+    if len(rows) > 2:
+        rows = rows[:-1]  # the last record may be cut by the sample's end
+    widths = [len(r) for r in rows]
+    if not widths or max(widths) < 2:
+        return None
+    mode = max(set(widths), key=lambda w: (widths.count(w), w))
+    clean = sum(1 for r in rows if len(r) == mode and not any('"' in f for f in r))
+    return clean / len(rows), mode
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter among , ; tab | that splits the sample into the most consistent columns."""
-    lines = text.splitlines()[:200]
-    sample = "\n".join(lines)
+    sample = "\n".join(text.splitlines()[:200])
     best, best_score = ",", (0.0, 0)
     for delim in DELIMITERS:
-        try:
-            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=delim, quotechar='"') if r]
-        except csv.Error:
-            continue
-        if len(rows) > 2:
-            rows = rows[:-1]  # the last record may be cut by the sample's end
-        widths = [len(r) for r in rows]
-        if not widths or max(widths) < 2:
-            continue
-        mode = max(set(widths), key=lambda w: (widths.count(w), w))
-        score = (widths.count(mode) / len(widths), mode)
-        if mode > 1 and score > best_score:
+        score = _split_score(sample, delim)
+        if score is not None and score[1] > 1 and score > best_score:
             best, best_score = delim, score
     return best

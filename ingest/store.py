@@ -198,7 +198,7 @@ def _write_dataset(con, stage, request: LoadRequest, user, step, skip_invalid) -
     written, removed = _write(con, parsed, plan_columns(mapping), table, mode, dataset_id)
     con.execute(f"drop table {quote(parsed)}")
     row_count = int(con.execute(f"select count(*) from {quote(table.name)} where dataset_id = $d",
-                                {"d": dataset_id}).fetchone()[0])
+                                {"d": dataset_id}).fetchall()[0][0])
 
     step(0.5, "Updating the catalog")
     name = request.name or (target or {}).get("name") or _default_name(inspection)
@@ -302,7 +302,7 @@ def _bind(sql: str, **values) -> dict:
 
 
 def _count(cursor) -> int:
-    row = cursor.fetchone()
+    row = next(iter(cursor.fetchall()), None)
     return int(row[0]) if row else 0
 
 

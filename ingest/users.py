@@ -80,7 +80,7 @@ def get_user(con, email) -> dict | None:
     email = normalize_email(email)
     cur = con.execute("select email, name, role, active, created_at, created_by, updated_at, "
                       "updated_by from app_users where email = $e", {"e": email})
-    row = cur.fetchone()
+    row = next(iter(cur.fetchall()), None)
     if row is None:
         return None
     user = dict(zip([d[0] for d in cur.description], row))
@@ -111,7 +111,7 @@ def list_users(con) -> pd.DataFrame:
 
 def count_active_admins(con) -> int:
     return int(con.execute("select count(*) from app_users where role = 'admin' and active")
-               .fetchone()[0])
+               .fetchall()[0][0])
 
 
 def _check(email: str, name, role: str, owner_values) -> tuple[str, str | None, tuple[str, ...]]:

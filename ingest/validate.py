@@ -215,7 +215,7 @@ def _count(con, parsed_table, planned, checks, keys) -> dict[str, int]:
                  else "0 as returns")
     sql = (f"with parsed as (select * from {quote(parsed_table)}),\n"
            f"final as (select {', '.join(items)} from parsed)\nselect * from final")
-    row = con.execute(sql).fetchone()
+    row = con.execute(sql).fetchall()[0]
     names = ["rows", "rows_with_problems", *[f"c{i}" for i in range(len(checks))],
              *kinds, "missing_ids", "missing_values", "returns"]
     raw = dict(zip(names, (int(v or 0) for v in row)))
@@ -245,7 +245,7 @@ def _count_duplicates(con, parsed_table, keys) -> int:
            f"keyed as (select {partition} from parsed where {present}),\n"
            f"final as (select count(*) - (select count(*) from (select distinct * from keyed)) "
            f"as n from keyed)\nselect * from final")
-    return int(con.execute(sql).fetchone()[0] or 0)
+    return int(con.execute(sql).fetchall()[0][0] or 0)
 
 
 def _list(con, parsed_table, checks, keys, display_name) -> pd.DataFrame:

@@ -74,3 +74,19 @@ def campaign_deals(con, filters: Filters, campaign_id: str, *,
     """
     return paged(con, sql, params, CAMPAIGN_DEAL_COLUMNS, "deal_amount desc nulls last, deal_id",
                  limit, offset)
+
+
+def campaign_data_loaded(con, filters: Filters | None = None) -> bool:
+    """Whether the store holds anything the Campaigns page reports: campaigns, daily campaign
+    rows, or a campaign on any order, customer or deal (whatever the filters)."""
+    sql = """
+    with found as (
+      select exists (select 1 from campaigns) or exists (select 1 from campaign_performance)
+          or exists (select 1 from order_lines where campaign_id is not null)
+          or exists (select 1 from customers where campaign_id is not null)
+          or exists (select 1 from deals where campaign_id is not null) as any_rows
+    ),
+    final as (select any_rows from found)
+    select * from final
+    """
+    return bool(con.execute(sql).fetchall()[0][0])

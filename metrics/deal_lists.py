@@ -90,7 +90,21 @@ def funnel_stage_order(con, filters: Filters | None = None) -> tuple[str, ...] |
 def deals_loaded(con, filters: Filters | None = None) -> bool:
     """Whether the store holds any deal at all (whatever the filters: "nothing loaded" and
     "nothing in this view" are different messages)."""
-    return bool(con.execute("select exists (select 1 from deals)").fetchone()[0])
+    return bool(con.execute("select exists (select 1 from deals)").fetchall()[0][0])
+
+
+def team_data_loaded(con, filters: Filters | None = None) -> bool:
+    """Whether the store holds anything the Team page reports: deals, orders, activities or
+    targets (whatever the filters)."""
+    sql = """
+    with found as (
+      select exists (select 1 from deals) or exists (select 1 from order_lines)
+          or exists (select 1 from activities) or exists (select 1 from targets) as any_rows
+    ),
+    final as (select any_rows from found)
+    select * from final
+    """
+    return bool(con.execute(sql).fetchall()[0][0])
 
 
 def revenue_basis(con, filters: Filters | None = None) -> str:

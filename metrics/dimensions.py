@@ -17,7 +17,16 @@ _SOURCES = {
     "owner": [("order_lines", "owner", "owner"), ("customers", "owner", "owner"),
               ("deals", "owner", "owner")],
     "campaign": [("order_lines", "campaign_id", "owner"), ("campaigns", "campaign_id", None),
-                 ("deals", "campaign_id", "owner")],
+                 ("deals", "campaign_id", "owner"), ("customers", "campaign_id", "owner")],
+}
+
+# Order lines and deals take their customer's owner when they have none (metrics.base,
+# metrics.deals_base); for a restricted user the choices follow the same rule.
+_OWNED_VIA_CUSTOMER = {
+    table: f"""(select t.*, coalesce(t.owner, c.owner) as scope_owner
+      from {table} t left join ({customers_current_sql()}) c on c.customer_id = t.customer_id
+    ) {table}"""
+    for table in ("order_lines", "deals")
 }
 
 
@@ -31,8 +40,12 @@ def dimension_values(con, filters: Filters, dimension: str) -> pd.DataFrame:
     for table, expr, owner in _SOURCES[dimension]:
         if owner is None and scope.owner_scope is not None:
             continue  # a table without owners offers nothing to a restricted user
+        source = table
+        if scope.owner_scope is not None and table in _OWNED_VIA_CUSTOMER:
+            # Scope as the metrics do: a row without an owner is its customer's owner's.
+            source, owner = _OWNED_VIA_CUSTOMER[table], "scope_owner"
         where = where_clauses(scope, params, owner_expr=owner) if owner else []
-        parts.append(f"select cast({expr} as varchar) as value from {table} where {and_all(where)}")
+        parts.append(f"select cast({expr} as varchar) as value from {source} where {and_all(where)}")
     if not parts:
         return pd.DataFrame({"value": pd.Series(dtype="object"), "rows": pd.Series(dtype="int64")})
     sql = f"""
@@ -65,5 +78,5 @@ def date_bounds(con, filters: Filters) -> tuple:
     final as (select min(day) as first_day, max(day) as last_day from days)
     select * from final
     """
-    first, last = con.execute(sql, params).fetchone()
+    first, last = con.execute(sql, params).fetchall()[0]
     return first, last

@@ -2,7 +2,8 @@
 
 Shared by the report command and the dashboard's downloads. Text that a spreadsheet would run
 as a formula (starting with = + - @, a tab or a carriage return) is neutralised with a
-leading apostrophe, so an export can never carry a formula from user data into Excel.
+leading apostrophe, in workbooks and downloaded CSV alike, so a download can never carry a
+formula from user data into Excel.
 """
 
 from __future__ import annotations
@@ -129,13 +130,29 @@ def frames_to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def frame_to_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV of ``frame`` (no index, ISO dates, full float precision), values as they are:
-    CSV is the machine-readable export, so it is not formula-neutralised."""
+def neutral_text(value):
+    """``value`` with a leading ``'`` when it is text a spreadsheet would run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def frame_to_csv(frame: pd.DataFrame, *, neutralise: bool = True) -> bytes:
+    """UTF-8 CSV of ``frame`` (no index, ISO dates, full float precision).
+
+    Downloads open in spreadsheets, so by default formula-like text in cells and headers gets
+    a leading ``'`` as in the workbook; ``neutralise=False`` writes values exactly (the report
+    command's files, read by other programs). Numbers are never changed. Lines end in CRLF
+    (RFC 4180), which also makes the writer quote a value holding a lone carriage return: unquoted,
+    a spreadsheet would start a new row there (and could run what follows as a formula)."""
     out = frame.copy()
-    for column in out.columns:
-        series = out[column]
+    if neutralise:
+        out.columns = [neutral_text(c) for c in out.columns]
+    for position in range(out.shape[1]):
+        series = out.iloc[:, position]
         if pd.api.types.is_datetime64_any_dtype(series):
             midnight = (series.dropna().dt.normalize() == series.dropna()).all()
-            out[column] = series.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S")
-    return out.to_csv(index=False).encode("utf-8")
+            out.isetitem(position, series.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%d %H:%M:%S"))
+        elif neutralise and (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            out.isetitem(position, series.map(neutral_text, na_action="ignore"))
+    return out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")

@@ -124,7 +124,7 @@ SECTIONS: tuple[Section, ...] = (
 
 
 def _has_rows(con, table: str) -> bool:
-    return con.execute(f'select count(*) from "{table}"').fetchone()[0] > 0
+    return con.execute(f'select count(*) from "{table}"').fetchall()[0][0] > 0
 
 
 def printable(text) -> str:
@@ -176,7 +176,8 @@ def write_report(frames: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     written = []
     for name, frame in frames.items():
         path = out_dir / f"{name}.csv"
-        path.write_bytes(frame_to_csv(frame))
+        # Machine-readable files for scheduled jobs: values exactly (docs/metrics/report.md).
+        path.write_bytes(frame_to_csv(frame, neutralise=False))
         written.append(path)
     path = out_dir / "report.xlsx"
     path.write_bytes(frames_to_xlsx(frames))

@@ -38,7 +38,7 @@ def _exists(con) -> bool:
     final as (select count(*) as tables from found)
     select * from final
     """
-    return con.execute(sql).fetchone()[0] > 0
+    return con.execute(sql).fetchall()[0][0] > 0
 
 
 def init_saved_reports(con) -> None:
@@ -75,14 +75,15 @@ def save_report(con, name: str, spec: ReportSpec, created_by: str,
     init_saved_reports(con)
     con.execute("begin transaction")
     try:
-        found = con.execute("select report_id from saved_reports where name = ?", [text]).fetchone()
+        rows = con.execute("select report_id from saved_reports where name = ?", [text]).fetchall()
+        found = rows[0] if rows else None
         if found:
             report_id = int(found[0])
             con.execute("update saved_reports set spec_json = ? where report_id = ?",
                         [spec_json, report_id])
         else:
             report_id = int(con.execute(
-                "select coalesce(max(report_id), 0) + 1 from saved_reports").fetchone()[0])
+                "select coalesce(max(report_id), 0) + 1 from saved_reports").fetchall()[0][0])
             con.execute("insert into saved_reports values (?, ?, ?, ?, ?)",
                         [report_id, text, spec_json, created_by, stamp])
         con.execute("commit")

@@ -61,12 +61,13 @@ def ticket_list(con, filters: Filters, *, by: str | None = None, value: str | No
     return con.execute(sql, params).df()[TICKET_LIST_COLUMNS].reset_index(drop=True)
 
 
-def has_service_data(con) -> bool:
-    """Whether any ticket or activity is stored (the Service page is offered only then)."""
+def has_service_data(con, filters: Filters | None = None) -> bool:
+    """Whether any ticket or activity is stored, whatever the filters (the Service page is
+    offered only then; "nothing loaded" and "nothing in this view" are different messages)."""
     sql = """
     with final as (
       select exists (select 1 from tickets) or exists (select 1 from activities) as loaded
     )
     select * from final
     """
-    return bool(con.execute(sql).fetchone()[0])
+    return bool(con.execute(sql).fetchall()[0][0])

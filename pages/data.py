@@ -7,7 +7,9 @@ import streamlit as st
 from ingest import store
 from ingest.errors import InputError
 from ingest.schema import TABLES
+from metrics.export import frame_to_csv
 from ui import upload
+from ui.access import plain
 from ui.auth import current_user
 from ui.connection import connection
 
@@ -67,11 +69,11 @@ with add_tab:
             if checked and checked[0] == fingerprint:
                 result = checked[1]
                 for line in result.summary():
-                    st.write(line)
+                    st.text(line)
                 if len(result.problems):
                     st.dataframe(result.problems, hide_index=True, height=240)
                     st.download_button("Download the list of problems (CSV)",
-                                       result.problems.to_csv(index=False).encode("utf-8"),
+                                       frame_to_csv(result.problems),
                                        file_name="problems.csv", mime="text/csv")
 
                 st.subheader("4. Load", divider="gray")
@@ -101,7 +103,7 @@ with add_tab:
                     st.session_state.pop("validation", None)
                     st.rerun()
         except InputError as err:
-            st.error(str(err))
+            st.error(plain(err))
             if st.button("Forget this file"):
                 upload.pending().pop(token, None)
                 st.rerun()
@@ -119,7 +121,7 @@ with datasets_tab:
         if rows:
             chosen = datasets.iloc[rows[0]]
             dataset_id = int(chosen["dataset_id"])
-            st.subheader(str(chosen["name"]), divider="gray")
+            st.subheader(plain(chosen["name"]), divider="gray")
             st.dataframe(store.preview_dataset(con, dataset_id), hide_index=True, height=280)
             st.caption("To replace this dataset or add rows to it, add the new file in the first tab and "
                        "choose *replacing* or *appended to* in step 4.")

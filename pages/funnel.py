@@ -7,7 +7,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from charts.funnel import CELL_PICK, STAGE_PICK, durations_chart, funnel_chart, funnel_grid
+from charts.funnel import (
+    CELL_PICK,
+    STAGE_PICK,
+    durations_chart,
+    funnel_chart,
+    funnel_grid,
+)
 from metrics.deal_lists import deals_loaded, funnel_stage_order, stage_deals
 from metrics.funnel import funnel, pipeline, stage_durations
 from ui import format as fmt
@@ -15,6 +21,7 @@ from ui.access import data_link
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
+from ui.links import linked
 from ui.pager import paged_table, picked
 from ui.tables import show_chart, show_table
 
@@ -34,23 +41,23 @@ register({
     "Open deals × win rate × mean won deal ÷ mean days to close.":
         "在手商机数 × 赢单率 × 平均赢单金额 ÷ 平均成交天数。",
     "Deal funnel": "商机漏斗", "Stage": "阶段", "Deals": "商机数", "From previous": "较上一阶段",
-    "From top": "总转化率", "Dropped": "流失", "Value": "金额",
+    "From top": "总转化率", "Dropped": "流失", "Deal value": "商机金额",
     "Bar labels: deals, then the share of the previous stage that reached this one.":
         "条形旁标注：商机数，以及上一阶段进入本阶段的比例。",
     "Compare by": "对比维度", "Owner": "负责人", "Source": "来源", "Product": "产品",
     "Funnel by {by}": "按{by}的漏斗",
     "Colour: share of the group's deals that reached the stage. Click a cell for its deals.":
         "颜色：该组商机到达此阶段的比例。点击单元格查看商机。",
-    "Pipeline by {by}": "按{by}的商机概况", "Open deals": "在手商机", "Weighted": "加权金额",
+    "Pipeline by {by}": "按{by}的商机概况", "Open deals now": "在手商机数", "Weighted": "加权金额",
     "Won": "赢单", "Lost": "输单", "Won value": "赢单金额", "Velocity": "销售速度",
-    "Days in each stage": "各阶段停留天数", "Mean days": "平均天数", "Median days": "天数中位数",
+    "Days in each stage": "各阶段停留天数", "Mean days": "平均天数", "Median days": "中位天数",
     "Bars: mean days; dark tick: median.": "条形：平均天数；深色刻度：中位数。",
     "Deals behind a stage": "阶段明细", "All": "全部",
     "Click a bar or a cell above, or pick a stage.": "点击上方的条形或单元格，或选择一个阶段。",
     "Deals that reached {stage}": "到达「{stage}」的商机",
     "Deals that reached {stage} — {group}": "到达「{stage}」的商机 — {group}",
-    "Group": "分组", "Deal": "商机", "Name": "名称", "Customer": "客户", "Status": "状态",
-    "Amount": "金额", "Probability": "概率", "Created": "创建日期", "Closed": "关闭日期",
+    "Group": "分组", "Deal": "商机", "Deal name": "商机名称", "Customer": "客户", "Status": "状态",
+    "Amount": "金额", "Probability": "概率", "Created on": "创建日期", "Closed": "关闭日期",
     "Days to close": "成交天数",
     "How these numbers are defined": "指标定义",
 })
@@ -94,7 +101,7 @@ if not summary.empty:
                     help=t("Open deals × win rate × mean won deal ÷ mean days to close."))
 
 TITLES = {"stage": t("Stage"), "deals": t("Deals"), "conversion_from_previous": t("From previous"),
-          "conversion_from_top": t("From top"), "drop_off": t("Dropped"), "amount": t("Value"),
+          "conversion_from_top": t("From top"), "drop_off": t("Dropped"), "amount": t("Deal value"),
           "mean_days": t("Mean days"), "median_days": t("Median days")}
 STAGE_COLUMNS = {
     "stage": st.column_config.TextColumn(t("Stage")),
@@ -103,7 +110,7 @@ STAGE_COLUMNS = {
     "conversion_from_top": st.column_config.ProgressColumn(t("From top"), format="percent",
                                                            min_value=0.0, max_value=1.0),
     "drop_off": st.column_config.NumberColumn(t("Dropped"), format="localized"),
-    "amount": st.column_config.NumberColumn(t("Value"), format="localized"),
+    "amount": st.column_config.NumberColumn(t("Deal value"), format="accounting"),
 }
 
 
@@ -133,8 +140,8 @@ if not stages.empty:
         show_table(stages, "Deal funnel", column_config=STAGE_COLUMNS, key="funnel_table")
 
 # --- By owner / source / product ----------------------------------------------------------
-by = st.segmented_control(t("Compare by"), list(BY_LABELS), format_func=lambda b: t(BY_LABELS[b]),
-                          default="owner", key="by", bind="query-params", required=True)
+by = linked(st.segmented_control, t("Compare by"), list(BY_LABELS), key="by", default="owner",
+            format_func=lambda b: t(BY_LABELS[b]), required=True)
 by_label = t(BY_LABELS[by])
 grouped = metric(funnel, con, filters, by=by, **stage_args)
 if not grouped.empty:
@@ -148,19 +155,19 @@ if not by_pipeline.empty:
     st.subheader(t("Pipeline by {by}", by=by_label))
     shown = by_pipeline[[by, "open_deals", "open_value", "weighted_value", "won", "lost",
                          "win_rate", "won_value", "mean_days_to_close", "velocity_per_day"]]
-    number = "localized"
+    number, money = "localized", "accounting"
     show_table(shown, f"Pipeline by {by}", key="pipeline_by", column_config={
         by: st.column_config.TextColumn(by_label),
-        "open_deals": st.column_config.NumberColumn(t("Open deals"), format=number),
-        "open_value": st.column_config.NumberColumn(t("Open pipeline"), format=number),
-        "weighted_value": st.column_config.NumberColumn(t("Weighted"), format=number),
+        "open_deals": st.column_config.NumberColumn(t("Open deals now"), format=number),
+        "open_value": st.column_config.NumberColumn(t("Open pipeline"), format=money),
+        "weighted_value": st.column_config.NumberColumn(t("Weighted"), format=money),
         "won": st.column_config.NumberColumn(t("Won"), format=number),
         "lost": st.column_config.NumberColumn(t("Lost"), format=number),
         "win_rate": st.column_config.NumberColumn(t("Win rate"), format="percent"),
-        "won_value": st.column_config.NumberColumn(t("Won value"), format=number),
+        "won_value": st.column_config.NumberColumn(t("Won value"), format=money),
         "mean_days_to_close": st.column_config.NumberColumn(t("Mean days to close"),
                                                             format="%.1f"),
-        "velocity_per_day": st.column_config.NumberColumn(t("Velocity per day"), format=number),
+        "velocity_per_day": st.column_config.NumberColumn(t("Velocity per day"), format=money),
     })
 
 # --- Stage durations (only with stage history) --------------------------------------------
@@ -203,16 +210,16 @@ if stage is not None:
                                      limit=limit, offset=offset, **stage_args),
         "Deals behind a stage", key="stage_deals", column_config={
             "deal_id": st.column_config.TextColumn(t("Deal")),
-            "deal_name": st.column_config.TextColumn(t("Name")),
+            "deal_name": st.column_config.TextColumn(t("Deal name")),
             "customer_id": st.column_config.TextColumn(t("Customer")),
             "owner": st.column_config.TextColumn(t("Owner")),
             "source": st.column_config.TextColumn(t("Source")),
             "product_name": st.column_config.TextColumn(t("Product")),
             "stage": st.column_config.TextColumn(t("Stage")),
             "status": st.column_config.TextColumn(t("Status")),
-            "deal_amount": st.column_config.NumberColumn(t("Amount"), format="localized"),
+            "deal_amount": st.column_config.NumberColumn(t("Amount"), format="accounting"),
             "probability": st.column_config.NumberColumn(t("Probability"), format="percent"),
-            "created_date": st.column_config.DateColumn(t("Created")),
+            "created_date": st.column_config.DateColumn(t("Created on")),
             "close_date": st.column_config.DateColumn(t("Closed")),
             "days_to_close": st.column_config.NumberColumn(t("Days to close")),
         })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from charts.overview import kpi_sparkline_values, trend_with_forecast
@@ -63,9 +64,9 @@ for i, (key, label, kind) in enumerate(TILES):
     row = by_metric.loc[key]
     change = row["change"]
     if kind == "percent":
-        delta = fmt.points(change) if change == change and change is not None else None
+        delta = None if pd.isna(change) else fmt.points(change)
     else:
-        delta = fmt.percent(row["change_pct"]) if row["change_pct"] == row["change_pct"] else None
+        delta = None if pd.isna(row["change_pct"]) else fmt.percent(row["change_pct"])
     columns[i % 4].metric(t(label), FORMAT[kind](row["value"]), delta, border=True,
                           chart_data=kpi_sparkline_values(trend, key), chart_type="area")
 
@@ -73,8 +74,8 @@ for i, (key, label, kind) in enumerate(TILES):
 movers = values[values["metric"] != "returns"].dropna(subset=["change_pct"])
 if not movers.empty:
     top = movers.loc[movers["change_pct"].abs().idxmax()]
-    label = dict((k, lbl) for k, lbl, _ in TILES)[top["metric"]]
-    kind = dict((k, kd) for k, _, kd in TILES)[top["metric"]]
+    label = {k: lbl for k, lbl, _ in TILES}[top["metric"]]
+    kind = {k: kd for k, _, kd in TILES}[top["metric"]]
     change = fmt.points(abs(top["change"])) if kind == "percent" else fmt.percent(abs(top["change_pct"]))
     st.caption(t("{name} {direction} {change} against the previous period.", name=t(label),
                  direction=t("rose") if top["change"] > 0 else t("fell"), change=change))
@@ -112,3 +113,8 @@ with right:
                                 "share": st.column_config.ProgressColumn(t("Share"), format="percent",
                                                                          min_value=0.0, max_value=1.0),
                                 "revenue": st.column_config.NumberColumn(t("Revenue"), format="localized")})
+
+# Saved reports of the report builder, drawn small with the filters above.
+from ui.report_view import saved_reports_section
+
+saved_reports_section(con, filters)

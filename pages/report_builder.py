@@ -23,7 +23,6 @@ from metrics.saved_reports import (
     save_report,
     saved_reports,
 )
-from ui.access import plain
 from ui.context import page_context
 from ui.i18n import register, t
 from ui.report_view import (
@@ -45,7 +44,7 @@ register({
     "The largest values keep their own row; the rest are added up as (other).":
         "数值最大的若干项单独显示，其余合并为 (other)。",
     "Save this report": "保存此报表", "Name": "名称", "Save": "保存",
-    "Saved “{name}”. It appears on the Overview page.": "已保存“{name}”，将显示在概览页。",
+    "Saved. The report appears on the Overview page.": "已保存，报表将显示在概览页。",
     "Saved reports": "已保存的报表", "No saved reports yet.": "还没有保存的报表。",
     "Report": "报表", "Open": "打开", "Delete": "删除", "Saved by": "保存人", "Saved at": "保存时间",
     "How these numbers are defined": "指标定义",
@@ -81,7 +80,7 @@ message = st.session_state.pop("rb_message", None)
 if message:
     getattr(st, message[0])(message[1])
 
-left, middle, right, chart_col, top_col = st.columns([3, 2, 2, 2, 1])
+left, middle, right, chart_col, top_col = st.columns([3, 2, 2, 2, 2])
 measure = left.selectbox(t("Measure"), list(MEASURES), format_func=measure_label, key=KEYS["measure"],
                          bind="query-params")
 dims = dimensions_for(measure)
@@ -108,7 +107,7 @@ with st.form("rb_save", clear_on_submit=True, border=False):
     if button_col.form_submit_button(t("Save"), icon=":material/save:"):
         try:
             save_report(con, name, spec, user.name)
-            st.success(t("Saved “{name}”. It appears on the Overview page.", name=plain(name.strip())))
+            st.success(t("Saved. The report appears on the Overview page."))
         except InputError as err:
             st.error(str(err))
 

@@ -14,7 +14,7 @@ from metrics.kpis import kpis
 from metrics.sales import NOT_SET, breakdown, products, sales_forecast, sales_trend
 from metrics.sales_drill import orders_behind
 from ui import format as fmt
-from ui.access import data_link, plain
+from ui.access import data_link
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
@@ -41,8 +41,8 @@ register({
     "Focused on {dimension}: {value}": "聚焦：{dimension} = {value}",
     "Show everything": "显示全部",
     "{dimension} is not one of the page filters: the charts show every {dimension}; the orders "
-    "below are those of {value}.": "{dimension}不是页面筛选项：图表显示全部{dimension}，下方订单仅为{value}。",
-    "Orders behind {dimension}: {value}": "{dimension} = {value} 的订单",
+    "below are those of the selected value.": "{dimension}不是页面筛选项：图表显示全部{dimension}，下方订单仅为所选值的订单。",
+    "Orders behind the selection": "所选项的订单",
     "Order": "订单", "Date": "日期", "Customer": "客户", "Customer name": "客户名称",
     "Lines": "行数", "Amount of these lines": "这些行的金额", "Order total": "订单总额",
     "Products: Pareto and ABC": "产品帕累托与 ABC 分类",
@@ -118,14 +118,17 @@ grain = st.segmented_control(t("Grain"), GRAINS, default="month", required=True,
 drill = _drill()
 page_filters = _filters_for(drill)
 if drill is not None:
-    note, button = st.columns([5, 1], vertical_alignment="center")
-    note.info(t("Focused on {dimension}: {value}", dimension=t(DRILL_DIMS[drill[0]]),
-                value=plain(drill[1])), icon=":material/filter_alt:")
-    button.button(t("Show everything"), on_click=_clear, icon=":material/close:", key="sales_clear")
+    with st.container(border=True):
+        note, button = st.columns([5, 1], vertical_alignment="center")
+        # The value is data (user text): st.text shows it without Markdown.
+        note.text(t("Focused on {dimension}: {value}", dimension=t(DRILL_DIMS[drill[0]]),
+                    value=drill[1]))
+        button.button(t("Show everything"), on_click=_clear, icon=":material/close:",
+                      key="sales_clear")
 
 values = metric(kpis, con, page_filters)
 if values.empty:
-    loaded = con.execute("select count(*) from order_lines").fetchone()[0] > 0
+    loaded = con.execute("select count(*) from order_lines").fetchall()[0][0] > 0
     st.info(t("No orders in this period. Widen the period or clear a filter.") if loaded
             else t("No orders loaded yet. Load an orders export on the Data page."))
     data_link()
@@ -179,10 +182,11 @@ for row_dims in (dimensions[:2], dimensions[2:]):
 if drill is not None:
     dimension, value = drill
     name = t(DRILL_DIMS[dimension])
-    st.subheader(t("Orders behind {dimension}: {value}", dimension=name, value=plain(value)))
+    st.subheader(t("Orders behind the selection"))
+    st.text(f"{name}: {value}")
     if dimension not in FILTER_FIELDS or value == NOT_SET:
         st.caption(t("{dimension} is not one of the page filters: the charts show every {dimension}; "
-                     "the orders below are those of {value}.", dimension=name, value=plain(value)))
+                     "the orders below are those of the selected value.", dimension=name))
     list_filters = _filters_for(drill, dimension)
     paged_table(lambda limit, offset: metric(orders_behind, con, list_filters, dimension, value,
                                              limit=limit, offset=offset),

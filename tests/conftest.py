@@ -21,3 +21,23 @@ def con():
     create_tables(connection)
     yield connection
     connection.close()
+
+
+@pytest.fixture(autouse=True)
+def _navigation_like_a_running_server(monkeypatch):
+    """AppTest reruns app.py with st.navigation, as a running server does.
+
+    With a ``pages/`` folder beside app.py, AppTest turns Streamlit's legacy multipage mode back on
+    before every run, so a rerun after a widget change or switch_page runs the page file alone
+    (no app.py: no sidebar filters, stale filter set). A server leaves that mode after its first
+    run (ui.connection.through_app reruns a lone page through app.py); this does it for AppTest.
+    """
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.pages_manager import PagesManager
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test_module, "PagesManager", NavigationPagesManager)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import time
 from pathlib import Path
 
 from fixture_rows import insert
@@ -13,6 +15,7 @@ from ingest.db import connect_engine
 from ingest.store import init_db
 
 ROOT = Path(__file__).resolve().parents[1]
+_VERSIONS = itertools.count(time.time_ns() % 10**12)
 
 
 def make_database(path: Path, tables: dict[str, list[dict]],
@@ -24,6 +27,9 @@ def make_database(path: Path, tables: dict[str, list[dict]],
         init_db(con)
         for table, rows in tables.items():
             insert(con, table, rows)
+        # cached metrics are keyed by the data version, not the file: each database its own
+        con.execute("update meta set value = ? where key = 'data_version'",
+                    [str(next(_VERSIONS))])
         for dataset_id, (table, mapping) in enumerate((mappings or {}).items(), start=1):
             con.execute("insert into datasets (dataset_id, name, table_name, mapping_json, status) "
                         "values (?, ?, ?, ?, 'loaded')",
@@ -43,10 +49,13 @@ def open_page(monkeypatch, tmp_path: Path, page: str, tables: dict[str, list[dic
     monkeypatch.setenv("CRM_LOAD_SAMPLE_DATA", "false")
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for name, value in (query or {}).items():
-        at.query_params[name] = value
     at.run()
     at.switch_page(page).run()
+    if query:
+        # switch_page starts from an empty link, so the link's parameters come after it
+        for name, value in query.items():
+            at.query_params[name] = value
+        at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -56,7 +65,11 @@ def metric_values(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def frame_of(at: AppTest, key: str):
-    """The DataFrame an st.dataframe with ``key`` shows."""
-    return next(d.value for d in at.dataframe if d.key == key) if any(
-        d.key == key for d in at.dataframe) else at.get("arrow_data_frame")
+def frames(at: AppTest) -> list:
+    """The DataFrames of every st.dataframe on the page, in page order."""
+    return [d.value for d in at.dataframe]
+
+
+def frame_with(at: AppTest, *columns: str):
+    """The first table shown that has all ``columns`` (None when there is none)."""
+    return next((f for f in frames(at) if set(columns) <= set(f.columns)), None)

@@ -1,7 +1,7 @@
 """A tiny CRM where two reps, ann and bob, own different rows, for the row-level security tests
 (not a test module).
 
-Every row ann must not see carries a canary: text containing "bob" or "nobody" (any case), or
+Every row ann must not see carries a canary: text containing "bob" or "zorphan" (any case), or
 an amount of a million or more. ann's own amounts stay below a thousand, so no figure ann may
 see can reach ``CANARY_AMOUNT``. bob also sold to and contacted ann's customer A1 (OB3, DB2,
 AB2): those rows are bob's, so ann must not see them either.
@@ -9,12 +9,13 @@ AB2): those rows are bob's, so ann must not see them either.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
 
 T = pd.Timestamp
-CANARY_WORDS = ("bob", "nobody")
+CANARY_WORDS = ("bob", "zorphan")
 CANARY_AMOUNT = 500_000
 
 CUSTOMERS = [
@@ -26,10 +27,10 @@ CUSTOMERS = [
     {"customer_id": "B1", "customer_name": "Bobsecret Ltd", "owner": "bob", "region": "Bobland",
      "channel": "bobchannel", "signup_date": date(2024, 1, 4), "campaign_id": "KBOB",
      "email": "boss@bobsecret.example", "industry": "Bobindustry", "city": "Bobcity"},
-    {"customer_id": "N1", "customer_name": "Nobody Inc", "region": "Nobodyland",
+    {"customer_id": "N1", "customer_name": "Zorphan Inc", "region": "Zorphanland",
      "signup_date": date(2024, 1, 5)},
 ]
-# Lines without an owner take their customer's. ann: O1-O4 (net 170); bob: OB1-OB3; nobody: ON1.
+# Lines without an owner take their customer's. ann: O1-O4 (net 170); bob: OB1-OB3; no owner: ON1.
 ORDER_LINES = [
     {"order_id": "O1", "customer_id": "A1", "ordered_at": T("2024-01-10 10:00"),
      "product_name": "Widget", "category": "Tools", "quantity": 2, "line_amount": 100},
@@ -49,7 +50,7 @@ ORDER_LINES = [
      "product_name": "Bobgizmo", "category": "Bobcat", "quantity": 1, "line_amount": 3_000_000,
      "owner": "bob", "channel": "bobchannel"},
     {"order_id": "ON1", "customer_id": "N1", "ordered_at": T("2024-02-01 10:00"),
-     "product_name": "Nobodything", "quantity": 1, "line_amount": 4_000_000},
+     "product_name": "Zorphanthing", "quantity": 1, "line_amount": 4_000_000},
 ]
 DEALS = [
     {"deal_id": "DA1", "deal_name": "Acme renewal", "customer_id": "A1", "stage": "Closed Won",
@@ -129,7 +130,7 @@ def leaks(value, path: str = "") -> list[str]:
         if any(word in value.lower() for word in CANARY_WORDS):
             found.append(f"{path}: {value[:80]!r}")
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value == value and abs(value) >= CANARY_AMOUNT:  # NaN is no figure
+        if not math.isnan(value) and abs(value) >= CANARY_AMOUNT:
             found.append(f"{path}: {value}")
     elif hasattr(value, "__float__") and not hasattr(value, "year"):
         found += leaks(float(value), path)

@@ -13,6 +13,7 @@ from test_metrics_campaigns import CAMPAIGNS, CUSTOMERS, ORDER_LINES, PERFORMANC
 from metrics.campaign_lists import (
     CAMPAIGN_DEAL_COLUMNS,
     CAMPAIGN_SALE_COLUMNS,
+    campaign_data_loaded,
     campaign_deals,
     campaign_sales,
 )
@@ -109,3 +110,21 @@ def test_campaign_deals(con):
 def test_empty_tables(con):
     assert list(campaign_sales(con, Filters(), "K1").columns) == CAMPAIGN_SALE_COLUMNS
     assert campaign_deals(con, Filters(), "K1").empty
+
+
+@pytest.mark.parametrize("table, row", [
+    ("campaigns", {"campaign_id": "K1"}),
+    ("campaign_performance", {"campaign_id": "K1", "activity_date": date(2024, 3, 1)}),
+    ("order_lines", {"ordered_at": pd.Timestamp("2024-03-01"), "line_amount": 5,
+                     "campaign_id": "K1"}),
+    ("customers", {"customer_id": "U1", "campaign_id": "K1"}),
+    ("deals", {"deal_id": "D1", "stage": "Lead", "campaign_id": "K1"}),
+], ids=["campaigns", "daily", "order", "customer", "deal"])
+def test_campaign_data_loaded(con, table, row):
+    assert not campaign_data_loaded(con)
+    # Rows without any campaign make no campaign report.
+    insert(con, "order_lines", [{"ordered_at": pd.Timestamp("2024-03-01"), "line_amount": 5}])
+    insert(con, "deals", [{"deal_id": "D0", "stage": "Lead"}], dataset_id=9)
+    assert not campaign_data_loaded(con)
+    insert(con, table, [row], dataset_id=2)
+    assert campaign_data_loaded(con)

@@ -23,6 +23,7 @@ from metrics.deal_lists import (
     revenue_basis,
     saved_stage_order,
     stage_deals,
+    team_data_loaded,
 )
 from metrics.filters import Filters
 from metrics.funnel import funnel
@@ -253,3 +254,17 @@ def test_deals_loaded(con):
     assert not deals_loaded(con)
     insert(con, "deals", [{"deal_id": "X", "stage": "Lead"}])
     assert deals_loaded(con)
+
+
+@pytest.mark.parametrize("table, row", [
+    ("deals", {"deal_id": "X", "stage": "Lead"}),
+    ("order_lines", {"ordered_at": pd.Timestamp("2024-01-01"), "line_amount": 1}),
+    ("activities", {"activity_type": "call", "occurred_at": pd.Timestamp("2024-01-01")}),
+    ("targets", {"owner": "ann", "period_start": date(2024, 1, 1), "target_amount": 1}),
+], ids=["deals", "orders", "activities", "targets"])
+def test_team_data_loaded(con, table, row):
+    assert not team_data_loaded(con)
+    insert(con, "customers", [{"customer_id": "C1", "owner": "ann"}])
+    assert not team_data_loaded(con)  # customers alone make no team report
+    insert(con, table, [row])
+    assert team_data_loaded(con)

@@ -101,7 +101,7 @@ def test_empty_workbook_and_empty_frame():
 def test_csv_is_plain_data():
     frame = pd.DataFrame({"name": ["=x", "b,c"], "when": pd.to_datetime(["2024-01-01", "2024-01-02"]),
                           "at": pd.to_datetime(["2024-01-01 10:30", None]), "n": [1.25, None]})
-    assert frame_to_csv(frame).decode("utf-8") == (
-        "name,when,at,n\n"
-        "=x,2024-01-01,2024-01-01 10:30:00,1.25\n"
-        '"b,c",2024-01-02,,\n')
+    assert frame_to_csv(frame, neutralise=False).decode("utf-8") == (
+        "name,when,at,n\r\n"
+        "=x,2024-01-01,2024-01-01 10:30:00,1.25\r\n"
+        '"b,c",2024-01-02,,\r\n')

@@ -13,6 +13,7 @@ from ui.auth import User
 from ui.cache import metric
 from ui.i18n import register, t
 from ui.links import linked
+from ui.segment_names import SEGMENT_ZH  # noqa: F401  (segment names in Chinese)
 
 register({
     "Filters": "筛选",

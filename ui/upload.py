@@ -18,9 +18,15 @@ import settings
 from ingest import audit, read, store
 from ingest.errors import InputError
 from ingest.fetch import fetch
-from ingest.mapping import Mapping, default_mapping_path, find_saved_mapping, guess_mapping
+from ingest.mapping import (
+    Mapping,
+    default_mapping_path,
+    find_saved_mapping,
+    guess_mapping,
+)
 from ingest.schema import TABLES
 from ingest.validate import validate
+from ui.access import plain
 
 ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "parquet"]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "gb18030", "big5", "cp1252", "latin-1"]
@@ -42,10 +48,13 @@ def receive_uploads(files) -> None:
             continue
         seen.add(f.file_id)
         if f.size > limit:
-            st.error(f"{f.name}: the file is {f.size / 1e6:.0f} MB, over the "
+            # File names are the uploader's text: never Markdown (links, images).
+            st.error(f"{plain(f.name)}: the file is {f.size / 1e6:.0f} MB, over the "
                      f"{settings.get('max_upload_mb')} MB limit.")
             continue
-        suffix = Path(f.name).suffix.lower()[:8]
+        # The stored name is generated; it keeps the suffix only when it is one we accept.
+        suffix = Path(f.name).suffix.lower()
+        suffix = suffix if suffix[1:] in ACCEPTED_TYPES else ""
         path = Path(settings.get("upload_dir")) / f"{uuid.uuid4().hex}{suffix}"
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as out:
@@ -61,7 +70,7 @@ def receive_link(url: str) -> None:
                     max_bytes=settings.get("max_upload_mb") * 1024 * 1024,
                     timeout=settings.get("link_timeout_seconds"), allowed_hosts=allowed)
     except InputError as err:
-        st.error(str(err))
+        st.error(plain(err))
         return
     pending()[Path(got.path).name] = {"path": str(got.path), "display_name": got.display_name,
                                       "source": url}

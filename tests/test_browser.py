@@ -1,0 +1,238 @@
+"""The real app in a real browser: `make run` on a temporary database with the sample data,
+driven by headless Chromium through Playwright. Uploads a file through the Data page, walks every
+page of the navigation, clicks a drill-down, checks that links carry the view, and saves a
+screenshot per page in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+UPLOAD_CSV = ("Order ID,Order Date,Customer ID,Amount,Region\n"
+              "BT-1,2026-10-30,BROWSER-1,120,North\n"
+              "BT-2,2026-10-31,BROWSER-2,80,South\n")
+
+
+def navigation_pages() -> list[tuple[str, str]]:
+    """(file, URL path) of every st.Page in app.py; the URL path is url_path= or the file stem."""
+    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
+    pages = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            url = next((k.value.value for k in node.keywords if k.arg == "url_path"),
+                       Path(node.args[0].value).stem)
+            pages.append((node.args[0].value, url))
+    return pages
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_errors(log: Path) -> list[str]:
+    """The tracebacks the server logged (users see a redacted message; the log has the cause)."""
+    return log.read_text(encoding="utf-8", errors="replace").split("Traceback (most recent call last)")[1:]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The README's run command on a free port and a temporary database; stopped at the end."""
+    folder = tmp_path_factory.mktemp("browser")
+    port = free_port()
+    env = {**os.environ,
+           "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_HEADLESS": "true",
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           # Source edits made while the test runs must not rerun the app under it.
+           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+           "CRM_DATABASE_PATH": str(folder / "crm.duckdb"), "CRM_UPLOAD_DIR": str(folder / "uploads"),
+           "CRM_MAPPINGS_DIR": str(folder / "mappings"), "CRM_LOAD_SAMPLE_DATA": "true"}
+    log = folder / "server.log"
+    with open(log, "wb") as out:
+        # -o: the test already runs inside the installed .venv, so make must not reinstall it.
+        proc = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "run"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                pytest.fail("the server stopped:\n" + log.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("no /_stcore/health within 60 s:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        yield url, log
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=15)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    context.close()
+
+
+def settle(page: Page, quiet: float = 1.0, timeout: float = 90) -> None:
+    """Wait until the app's script has not been running for ``quiet`` seconds (Streamlit marks
+    its root with data-test-script-state)."""
+    app = page.locator('[data-testid="stApp"]')
+    app.wait_for()
+    deadline = time.monotonic() + timeout
+    calm_since = None
+    while time.monotonic() < deadline:
+        if app.get_attribute("data-test-script-state") == "notRunning":
+            calm_since = calm_since or time.monotonic()
+            if time.monotonic() - calm_since >= quiet:
+                return
+        else:
+            calm_since = None
+        time.sleep(0.2)
+    raise AssertionError(f"{page.url} still running after {timeout} s")
+
+
+def open_page(page: Page, base: str, path: str = "", query: str = "") -> None:
+    page.goto(f"{base}/{path}" + (f"?{query}" if query else ""))
+    settle(page)
+
+
+def assert_no_error(page: Page, log: Path, where: str) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, f"{where}: " + boxes.first.inner_text()
+    assert "Traceback" not in page.locator("body").inner_text(), where
+    assert not server_errors(log), f"{where}: " + server_errors(log)[0][-2000:]
+
+
+def sidebar_text(page: Page) -> str:
+    return " ".join(page.locator('[data-testid="stSidebar"]').inner_text().split())
+
+
+def test_first_deep_link_runs_through_the_app(server, page):
+    """The first visit of a fresh server is a shared link into a page: it must get the app's
+    navigation, language and filters, not Streamlit's bare pages/ folder listing."""
+    base, log = server
+    open_page(page, base, "sales", "lang=zh&period=all")
+    assert_no_error(page, log, "first deep link")
+    text = sidebar_text(page)
+    assert "概览" in text and "筛选" in text, text[:300]
+    expect(page.locator('[data-testid="stSidebar"]').get_by_role("combobox").first).to_have_value("全部")
+    assert "lang=zh" in page.url and "period=all" in page.url
+
+
+def test_upload_map_check_load(server, page, tmp_path):
+    base, log = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    upload = tmp_path / "browser orders.csv"
+    upload.write_text(UPLOAD_CSV, encoding="utf-8")
+    open_page(page, base, "data")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(upload))
+    expect(page.get_by_text("2. Map columns")).to_be_visible()
+    settle(page)
+    expect(page.get_by_role("combobox", name="This file holds")).to_have_value(
+        re.compile(r"^Orders / order lines \(detected"))
+    page.get_by_role("button", name="Check the rows").click()
+    settle(page)
+    page.get_by_role("button", name="Load 2 rows").click()
+    expect(page.get_by_text("Loaded 2 rows into orders / order lines.")).to_be_visible()
+    settle(page)
+    # The History tab lists the newest load first. Its grid draws on a canvas; the hidden
+    # accessible table beside it holds the text of the rows in view.
+    page.get_by_role("tab", name="History").click()
+    settle(page)
+    history = page.get_by_role("tabpanel", name="History").locator('[data-testid="stDataFrame"]')
+    expect(history).to_be_visible()
+    expect(history.locator("td", has_text="browser orders.csv").first).to_be_attached()
+    page.get_by_role("tab", name="Datasets").click()
+    settle(page)
+    assert_no_error(page, log, "data page")
+    page.screenshot(path=str(SHOTS / "data-loaded.png"), full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_page_in_the_navigation(server, page, lang):
+    base, log = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for file, url in navigation_pages():
+        open_page(page, base, url, "lang=zh" if lang == "zh" else "")
+        where = f"{file} ({lang})"
+        assert_no_error(page, log, where)
+        expect(page.locator("h1").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"{Path(file).stem}-{lang}.png"), full_page=True)
+
+
+def test_changing_the_period_changes_numbers_and_link(server, page):
+    base, log = server
+    open_page(page, base)
+    first_tile = page.locator('[data-testid="stMetricValue"]').first
+    before = first_tile.inner_text()
+    page.locator('[data-testid="stSidebar"]').get_by_role("combobox").first.click()
+    page.get_by_role("option", name="All time").click()
+    settle(page)
+    assert "period=all" in page.url
+    assert first_tile.inner_text() != before
+    # The link opened in a new tab shows the same numbers.
+    shown = first_tile.inner_text()
+    open_page(page, base, "", "period=all")
+    assert page.locator('[data-testid="stMetricValue"]').first.inner_text() == shown
+    assert_no_error(page, log, "period change")
+
+
+def test_clicking_a_bar_drills_down(server, page):
+    base, log = server
+    open_page(page, base, "sales")
+    heading = page.get_by_role("heading", name="By region")
+    chart = heading.locator('xpath=following::div[@data-testid="stVegaLiteChart"][1]')
+    chart.scroll_into_view_if_needed()
+    expect(chart.locator("svg, canvas").first).to_be_visible()
+    box = chart.bounding_box()
+    # The largest region is the top bar; its band is the first 24 px of the plot.
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + 14)
+    settle(page)
+    assert "drill_by=region" in page.url, page.url
+    expect(page.get_by_text("Focused on Region:", exact=False)).to_be_visible()
+    expect(page.get_by_text("Orders behind Region:", exact=False)).to_be_visible()
+    assert_no_error(page, log, "drill-down")
+    page.screenshot(path=str(SHOTS / "sales-drill-down.png"), full_page=True)
