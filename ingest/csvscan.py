@@ -21,6 +21,9 @@ class Scan:
     quoted_line_break: bool  # some quoted value holds a line break
     utf8_error_line: int | None  # first line that is not valid UTF-8 (when checked)
     unclosed_quote_line: int | None  # line where a quote opens that is never closed
+    # No value can hold whitespace but the ASCII space: the text is ASCII without tabs (unless
+    # they delimit) or form feeds, and no quoted value holds a line break.
+    spaces_only: bool = False
 
 
 def _break_inside_quotes(chunk: bytes, inside: int) -> tuple[bool, int]:
@@ -41,18 +44,33 @@ def _break_inside_quotes(chunk: bytes, inside: int) -> tuple[bool, int]:
     return bool(parity[:len(breaks)].any()), int(parity[-1])
 
 
+def _odd_whitespace(chunk: bytes, delimiter: str) -> bool:
+    """Whether ``chunk`` may hold whitespace other than spaces and line ends (any non-ASCII
+    byte counts: finding Unicode spaces exactly costs more than it saves)."""
+    if not chunk.isascii():
+        return True
+    return b"\f" in chunk or (delimiter != "\t" and b"\t" in chunk)
+
+
 def scan(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
     """Whether quoted values hold line breaks, whether a quoted value is left open at the end,
-    and (``check_utf8``) the first line that is not valid UTF-8; one pass, bounded memory.
+    (``check_utf8``) the first line that is not valid UTF-8, and whether values can only hold
+    spaces as whitespace (see ``Scan``); one pass, bounded memory.
 
     Quotes are counted, not parsed: a stray quote inside an unquoted value (``5" screen``)
     can make a break look quoted, which only costs a slower (serial) read.
     """
     inside, quoted_break, bad_line, lines = 0, False, None, 1
+    odd_space, first = False, True
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     with open(path, "rb") as handle:
         while True:
             chunk = handle.read(_CHUNK)
+            if not odd_space:
+                # A byte-order mark opens the file, not a value.
+                bom = first and chunk.startswith(b"\xef\xbb\xbf")
+                odd_space = _odd_whitespace(chunk[3:] if bom else chunk, delimiter)
+            first = False
             if check_utf8 and bad_line is None and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk, final=not chunk)
@@ -68,7 +86,7 @@ def scan(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
                 lines += chunk.count(b"\n")
     unclosed = _unclosed_quote_line(path, delimiter) if inside else None
     return Scan(quoted_line_break=quoted_break, utf8_error_line=bad_line,
-                unclosed_quote_line=unclosed)
+                unclosed_quote_line=unclosed, spaces_only=not (odd_space or quoted_break))
 
 
 def _state_after(chunk: bytes, inside: int) -> int:

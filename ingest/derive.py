@@ -30,8 +30,12 @@ def _raw(header: str) -> str:
     return f"nullif(trim({quote_ident(header)}), '')"
 
 
+# A row's id made from its row number: unique within one file only.
+ROW_ID_SQL = "'row-' || cast(\"source_row\" as varchar)"
+
+
 def _row_id(available: dict, mapping) -> str:
-    return "'row-' || cast(\"source_row\" as varchar)"
+    return ROW_ID_SQL
 
 
 def _line_amount(available: dict, mapping) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 import settings
 from ingest import excel, sniff
@@ -56,6 +57,9 @@ class Inspection:
     notes: list[str] = field(default_factory=list)  # things the user should know
     skip_lines: int = 0        # blank lines before the header line (text files)
     encoding_given: bool = False  # the user chose the encoding (decoding errors are errors)
+    # The whole sheet as read (strings, header row first); the first ``stage`` takes it
+    # instead of reading the workbook again. Not part of what the file holds.
+    sheet_data: pa.RecordBatch | None = field(default=None, repr=False, compare=False)
 
 
 def inspect(path, display_name=None, *, encoding=None, delimiter=None, sheet=None,
@@ -202,7 +206,9 @@ def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspec
                          file=display)
     header_only = None
     for name in [sheet] if sheet is not None else names:
-        records = excel.read_sheet(path, name, display, n_rows=preview_rows * 5 + 1).to_pylist()
+        # Reading part of a sheet costs as much as all of it: keep it all for staging.
+        data = excel.read_sheet(path, name, display)
+        records = data.slice(0, preview_rows * 5 + 1).to_pylist()
         records = [[row[k] for k in row] for row in records]
         if not records or not any(v is not None for v in records[0]):
             if sheet is not None:
@@ -219,7 +225,7 @@ def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspec
         return Inspection(path=path, display_name=display, format="excel", encoding=None,
                           encoding_confidence=1.0, delimiter=None, sheets=names, sheet=name,
                           excel_1904=excel.is_1904(path), headers=headers,
-                          raw_headers=raw_headers, preview=_frame(rows, headers))
+                          raw_headers=raw_headers, preview=_frame(rows, headers), sheet_data=data)
     if header_only:
         raise InputError(f"the sheet '{header_only}' has a header but no rows", file=display)
     raise InputError("every sheet of the workbook is empty", file=display)
@@ -251,13 +257,17 @@ def _inspect_parquet(path: Path, display: str, preview_rows: int) -> Inspection:
                       preview=_frame(rows, headers))
 
 
-def stage(con, inspection: Inspection, table: str) -> int:
+def stage(con, inspection: Inspection, table: str, shape_for=None) -> int:
     """Create TEMP table ``table`` in ``con``: one VARCHAR column per ``inspection.headers``
     holding every data row (values stripped of surrounding spaces, '' -> NULL; rows with no
     value at all left out), and ``source_row`` BIGINT (1-based data row number, header
     excluded, in file order) as the LAST column: numbering after a parallel read is what
     keeps staging fast. Select columns by name. Returns the row count. Raises InputError
-    naming the file (and line where known) on unusable input."""
+    naming the file (and line where known) on unusable input.
+
+    ``shape_for`` (``ingest.staging.ShapeFor``): called with whether values can hold no
+    whitespace but spaces; the ``Shape`` it returns replaces the text columns with values
+    worked out from them, in the same statement (``source_row`` still comes last)."""
     from ingest import staging
 
-    return staging.stage(con, inspection, table)
+    return staging.stage(con, inspection, table, shape_for)

@@ -1,8 +1,10 @@
-"""Stage an inspected file as a TEMP table of text (see ``ingest.read.stage``).
+"""Stage an inspected file as a TEMP table (see ``ingest.read.stage``).
 
 CSV goes through DuckDB's own parallel ``read_csv`` (non-UTF-8 text is first re-encoded to
-a UTF-8 scratch file in bounded memory); workbooks arrive as Arrow from fastexcel; Parquet
-is read by DuckDB and cast to text.
+a UTF-8 scratch file in bounded memory); workbooks arrive as Arrow from fastexcel (read once:
+``inspect`` keeps the sheet it read); Parquet is read by DuckDB and cast to text. The table
+keeps the text, or, given a ``Shape``, values worked out from it in the same statement (the
+load parses while it reads, so the text is never stored).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import re
 import tempfile
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -31,15 +35,52 @@ def _trimmed(column: str) -> str:
             f"else nullif({column}, '') end")
 
 
-def _materialize(con, source: str, table: str, headers: list[str], params=None) -> int:
-    """CTAS ``table`` from ``source`` (columns c1..cN, rows in file order), then number the rows
-    and leave out those with no value at all (the others keep their numbers)."""
+@dataclass(frozen=True)
+class Shape:
+    """What ``stage`` keeps of each row instead of its text; every SQL is our own.
+
+    ``columns``: (name, SQL over the staged text, i.e. the quoted headers), kept in order.
+    ``hidden``: (name, SQL over the staged text) that ``then`` may use; not kept.
+    ``then``: (name, SQL over the names of ``columns`` and ``hidden``), kept after ``columns``.
+    """
+
+    columns: tuple[tuple[str, str], ...]
+    hidden: tuple[tuple[str, str], ...] = ()
+    then: tuple[tuple[str, str], ...] = ()
+
+
+# Called with True when no value can hold whitespace but the spaces staging trims anyway.
+ShapeFor = Callable[[bool], Shape]
+
+
+def shaped_sql(shape: Shape, relation: str, keep: tuple[str, ...] = ()) -> str:
+    """SELECT of ``shape`` over ``relation`` (a FROM item with the staged text columns),
+    passing the columns named in ``keep`` through unchanged, after the shaped ones."""
+    passed = [ident(k) for k in keep]
+    first = [f"{sql} as {ident(name)}" for name, sql in (*shape.columns, *shape.hidden)] + passed
+    last = ([ident(name) for name, _ in shape.columns]
+            + [f"{sql} as {ident(name)}" for name, sql in shape.then] + passed)
+    # Two steps, so ``then`` reads each parsed value instead of parsing it again.
+    return (f"with shaped as (select {', '.join(first)} from {relation}),\n"
+            f"final as (select {', '.join(last)} from shaped)\n"
+            "select * from final")
+
+
+def _materialize(con, source: str, table: str, headers: list[str], params=None,
+                 shape: Shape | None = None) -> int:
+    """CTAS ``table`` from ``source`` (columns c1..cN, rows in file order), shaped, then number
+    the rows and leave out those with no value at all (the others keep their numbers)."""
     positions = [f"c{i}" for i in range(1, len(headers) + 1)]
     values = ", ".join(f"{_trimmed(p)} as {ident(h)}" for p, h in zip(positions, headers))
+    blank = f"_blank_{uuid.uuid4().hex}"
+    # coalesce() stops at the first value present, so non-blank rows cost one test.
+    is_blank = f"coalesce({', '.join(_trimmed(p) for p in positions)}) is null"
+    shape = shape or Shape(tuple((h, ident(h)) for h in headers))
     con.execute(
         f"create temp table {ident(table)} as\n"
         f"with source as (select {', '.join(positions)} from {source}),\n"
-        f"final as (select {values} from source)\n"
+        f"staged as (select {values}, {is_blank} as {ident(blank)} from source),\n"
+        f"final as ({shaped_sql(shape, 'staged', (blank,))})\n"
         "select * from final", params)
     sequence = f"_rows_{uuid.uuid4().hex}"
     # ALTER fills a new column row group by row group in table order, which CTAS keeps equal
@@ -49,7 +90,8 @@ def _materialize(con, source: str, table: str, headers: list[str], params=None) 
                 f"default nextval({lit(sequence)})")
     con.execute(f"alter table {ident(table)} alter column source_row drop default")
     con.execute(f"drop sequence {ident(sequence)}")
-    con.execute(f"delete from {ident(table)} where coalesce({', '.join(ident(h) for h in headers)}) is null")
+    con.execute(f"delete from {ident(table)} where {ident(blank)}")
+    con.execute(f"alter table {ident(table)} drop column {ident(blank)}")
     return int(con.execute(f"select count(*) from {ident(table)}").fetchall()[0][0])
 
 
@@ -64,8 +106,20 @@ def _scratch_dir(con) -> Path:
         return Path(tempfile.gettempdir()) / "crm_scratch"
 
 
+def _refused(exc: duckdb.Error, display: str) -> InputError | None:
+    """The real reason when the locked database may not read the file's folder."""
+    if isinstance(exc, duckdb.PermissionException) or str(exc).startswith("Permission Error"):
+        return InputError("the file lies outside the folders this app may read (the upload "
+                          "folder and the sample data); upload it instead", file=display)
+    return None
+
+
 def _csv_error(exc: duckdb.Error, display: str, width: int) -> InputError:
-    text = str(exc)
+    refused = _refused(exc, display)
+    if refused is not None:
+        return refused
+    # DuckDB's own words only: the echo of our statement after "LINE" mentions quote='"'.
+    text = str(exc).split("\nLINE ")[0]
     line_match = re.search(r"CSV Error on Line: (\d+)", text)
     where = f"line {line_match.group(1)}" if line_match else "a line"
     found = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
@@ -85,7 +139,8 @@ def _csv_error(exc: duckdb.Error, display: str, width: int) -> InputError:
     return InputError(f"the file cannot be read as CSV: {first}", file=display)
 
 
-def _read_csv_into(con, table: str, path: Path, inspection, parallel: bool) -> int:
+def _read_csv_into(con, table: str, path: Path, inspection, parallel: bool,
+                   shape: Shape | None) -> int:
     width = len(inspection.headers)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
     source = ("read_csv($path, delim=$delim, quote='\"', escape='\"', header=true, skip=$skip, "
@@ -93,7 +148,7 @@ def _read_csv_into(con, table: str, path: Path, inspection, parallel: bool) -> i
               f"parallel={'true' if parallel else 'false'})")
     return _materialize(con, source, table, inspection.headers,
                         {"path": str(path), "delim": inspection.delimiter,
-                         "skip": int(inspection.skip_lines)})
+                         "skip": int(inspection.skip_lines)}, shape)
 
 
 def _transcoded(con, path: Path, encoding: str, inspection, why: str) -> Path:
@@ -104,7 +159,7 @@ def _transcoded(con, path: Path, encoding: str, inspection, why: str) -> Path:
     return copy
 
 
-def _stage_csv(con, inspection, table: str) -> int:
+def _stage_csv(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
     display = inspection.display_name
     path, scratch = Path(inspection.path), None
     native = inspection.encoding in _NATIVE
@@ -125,8 +180,9 @@ def _stage_csv(con, inspection, table: str) -> int:
             scratch = _transcoded(con, path, "utf-8", inspection, "were not valid UTF-8")
         try:
             # DuckDB pads short rows in parallel only when no quoted value holds a line break.
+            shape = shape_for(found.spaces_only) if shape_for else None
             return _read_csv_into(con, table, scratch or path, inspection,
-                                  parallel=not found.quoted_line_break)
+                                  parallel=not found.quoted_line_break, shape=shape)
         except duckdb.Error as exc:
             raise _csv_error(exc, display, len(inspection.headers)) from None
     finally:
@@ -134,8 +190,12 @@ def _stage_csv(con, inspection, table: str) -> int:
             scratch.unlink(missing_ok=True)
 
 
-def _stage_excel(con, inspection, table: str) -> int:
-    batch = excel.read_sheet(Path(inspection.path), inspection.sheet, inspection.display_name)
+def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
+    batch = getattr(inspection, "sheet_data", None)
+    if batch is None:
+        batch = excel.read_sheet(Path(inspection.path), inspection.sheet, inspection.display_name)
+    else:
+        inspection.sheet_data = None  # the sheet inspect read; kept for one staging only
     width = len(inspection.headers)
     data = batch.slice(1)
     columns = list(data.columns[:width])
@@ -145,26 +205,28 @@ def _stage_excel(con, inspection, table: str) -> int:
     view = f"_sheet_{uuid.uuid4().hex}"
     con.register(view, arrow)
     try:
-        return _materialize(con, ident(view), table, inspection.headers)
+        return _materialize(con, ident(view), table, inspection.headers,
+                            shape=shape_for(False) if shape_for else None)
     finally:
         con.unregister(view)
 
 
-def _stage_parquet(con, inspection, table: str) -> int:
+def _stage_parquet(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
     picked = ", ".join(f"cast({ident(r)} as varchar) as c{i}"
                        for i, r in enumerate(inspection.raw_headers, start=1))
     source = f"(select {picked} from read_parquet($p))"
     try:
-        return _materialize(con, source, table, inspection.headers, {"p": str(inspection.path)})
+        return _materialize(con, source, table, inspection.headers, {"p": str(inspection.path)},
+                            shape_for(False) if shape_for else None)
     except duckdb.Error as exc:
-        raise InputError(f"the Parquet file cannot be read: {str(exc).splitlines()[0][:160]}",
+        raise _refused(exc, inspection.display_name) or InputError(f"the Parquet file cannot be read: {str(exc).splitlines()[0][:160]}",
                          file=inspection.display_name) from None
 
 
-def stage(con, inspection, table: str) -> int:
+def stage(con, inspection, table: str, shape_for: ShapeFor | None = None) -> int:
     """See ``ingest.read.stage``."""
     readers = {"csv": _stage_csv, "excel": _stage_excel, "parquet": _stage_parquet}
-    count = readers[inspection.format](con, inspection, table)
+    count = readers[inspection.format](con, inspection, table, shape_for)
     if count == 0:
         con.execute(f"drop table if exists {ident(table)}")
         where = f"the sheet '{inspection.sheet}'" if inspection.sheet else "the file"

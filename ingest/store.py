@@ -1,11 +1,12 @@
 """Loading files into datasets, atomically.
 
-A load stages each file as a TEMP table of text, then in ONE transaction validates it, writes
-the canonical rows, updates the catalog (``datasets``), records the event
-(``dataset_events``) and bumps ``data_version``. On any failure the transaction is rolled
-back, stored data is exactly as before, and an InputError is raised. Staging happens just
-before the transaction: it only creates temp tables, and the reader numbers rows by rowid,
-which inside an open transaction would not count from 1.
+A load stages each file as a TEMP table of values parsed while reading
+(``transform.parsed_shape``), then in ONE transaction validates it, writes the canonical
+rows, updates the catalog (``datasets``), records the event (``dataset_events``) and bumps
+``data_version``. On any failure the transaction is rolled back, stored data is exactly as
+before, and an InputError is raised. Staging happens just before the transaction: it only
+creates temp tables, and the reader numbers rows in table order, which is what keeps the
+read parallel.
 
 Modes:
 - ``new``: a new dataset holding the file's valid rows.
@@ -51,11 +52,12 @@ from ingest.catalog import bump_version as _bump_version
 from ingest.errors import InputError
 from ingest.schema import TABLES, Table
 from ingest.transform import (
-    parsed_sql,
+    parsed_shape,
     plan_columns,
     quote,
     table_of,
     valid_rows_condition,
+    write_columns,
 )
 from ingest.validate import Validation, plural, validate
 
@@ -128,6 +130,7 @@ def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on
     for request in requests:
         try:
             plan_columns(request.mapping)  # a required column not chosen: refuse before reading
+            _check_headers(request.inspection.headers, request.mapping)
         except InputError as exc:
             raise InputError(exc.message, file=request.inspection.display_name) from None
     stages: list[str] = []
@@ -135,7 +138,7 @@ def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on
         for i, request in enumerate(requests):
             progress(round(0.35 * i / count, 4), f"Reading {request.inspection.display_name}")
             stages.append(f"_stage_{uuid.uuid4().hex}")
-            _stage(con, request.inspection, stages[-1])
+            _stage(con, request.inspection, stages[-1], request.mapping)
         results = []
         with transaction(con, requests[0].inspection.display_name):
             for i, (request, stage) in enumerate(zip(requests, stages)):
@@ -150,9 +153,14 @@ def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on
                 con.execute(f"drop table if exists {quote(stage)}")
 
 
-def _stage(con, inspection, stage: str) -> None:
+def _stage(con, inspection, stage: str, mapping) -> None:
+    """Read the file into temp table ``stage``, parsing every value once on the way in."""
+    def shape_for(spaces_trimmed: bool):
+        return parsed_shape(mapping, excel_1904=inspection.excel_1904,
+                            spaces_trimmed=spaces_trimmed)
+
     try:
-        read.stage(con, inspection, stage)
+        read.stage(con, inspection, stage, shape_for)
     except InputError:
         raise
     except Exception as exc:
@@ -179,24 +187,18 @@ def _write_dataset(con, stage, request: LoadRequest, user, step, skip_invalid) -
     display = inspection.display_name
     table = table_of(mapping)
     target = _check_target(con, table, mode, request.dataset_id)
-    _check_headers(con, stage, mapping)
 
     step(0.0, "Checking values")
     event_id = next_id(con, "dataset_events")
     dataset_id = next_id(con, "datasets") if target is None else int(request.dataset_id)
-    parsed = f"_parsed_{uuid.uuid4().hex}"
-    sql = parsed_sql(mapping, stage, "$dataset_id", load_id_param="$load_id",
-                     excel_1904=inspection.excel_1904)
-    # Parse every value once; validation and writing both read this table.
-    con.execute(f"create temp table {quote(parsed)} as {sql}",
-                _bind(sql, dataset_id=dataset_id, load_id=event_id))
+    # The stage holds values parsed while reading; validation and writing both read it.
     validation = validate(con, stage, mapping, display, excel_1904=inspection.excel_1904,
-                          parsed_table=parsed)
+                          parsed_table=stage)
     _refuse_unusable(validation, skip_invalid)
 
     step(0.2, "Writing rows")
-    written, removed = _write(con, parsed, plan_columns(mapping), table, mode, dataset_id)
-    con.execute(f"drop table {quote(parsed)}")
+    planned = plan_columns(mapping, load_id_param="$load_id", excel_1904=inspection.excel_1904)
+    written, removed = _write(con, stage, planned, table, mode, dataset_id, event_id)
     row_count = int(con.execute(f"select count(*) from {quote(table.name)} where dataset_id = $d",
                                 {"d": dataset_id}).fetchall()[0][0])
 
@@ -250,9 +252,8 @@ def _check_target(con, table: Table, mode: str, dataset_id) -> dict | None:
     return target
 
 
-def _check_headers(con, stage: str, mapping) -> None:
-    cur = con.execute(f"select * from {quote(stage)} limit 0")
-    present = {d[0] for d in cur.description}
+def _check_headers(headers: list[str], mapping) -> None:
+    present = set(headers)
     chosen = list(mapping.columns.items())
     for role, value in (getattr(mapping, "extras", None) or {}).items():
         # Extra roles name a header, or a header per stage ("stage_dates").
@@ -275,14 +276,18 @@ def _refuse_unusable(validation: Validation, skip_invalid: bool) -> None:
                          column=first["column"] if first else None)
 
 
-def _write(con, parsed: str, planned, table: Table, mode: str, dataset_id: int) -> tuple[int, int]:
+def _write(con, parsed: str, planned, table: Table, mode: str, dataset_id: int,
+           load_id: int) -> tuple[int, int]:
     """Write the valid rows of the parsed table; returns (rows written, stored rows removed)."""
     target = quote(table.name)
     columns = ", ".join(quote(c) for c in ["dataset_id", "source_row", *table.column_names])
     valid = valid_rows_condition(planned, "i")
-    removed = 0
+    removed, match = 0, ()
     if mode == "append":
         match = APPEND_MATCH.get(table.name) or tuple(k for k in table.key if k != "source_row")
+        if {p.name for p in planned if p.row_made} & set(match):
+            match = ()  # ids made from row numbers belong to this load: they match no stored row
+    if match:
         same = " and ".join(f"i.{quote(k)} = t.{quote(k)}" for k in match)
         removed = _count(con.execute(
             f"delete from {target} as t where t.dataset_id = $d and exists "
@@ -290,9 +295,9 @@ def _write(con, parsed: str, planned, table: Table, mode: str, dataset_id: int) 
     elif mode == "replace":
         removed = _count(con.execute(f"delete from {target} where dataset_id = $d",
                                      {"d": dataset_id}))
-    written = _count(con.execute(
-        f"insert into {target} ({columns}) select {columns} from {quote(parsed)} as i "
-        f"where {valid}"))
+    select = write_columns(planned, "$d")
+    sql = f"insert into {target} ({columns}) select {select} from {quote(parsed)} as i where {valid}"
+    written = _count(con.execute(sql, _bind(sql, d=dataset_id, load_id=load_id)))
     return written, removed
 
 

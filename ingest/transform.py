@@ -16,10 +16,14 @@ from dataclasses import dataclass
 from ingest import derive, values
 from ingest.errors import InputError
 from ingest.schema import SQL_TYPES, TABLES, Table
+from ingest.staging import Shape
 
 # Parse options parse_sql accepts; anything else in a hand-edited mapping file is ignored.
 PARSE_OPTIONS = ("date_order", "decimal_comma", "excel_1904")
 _PARAM = re.compile(r"^\$[a-z_][a-z0-9_]*$")
+# Dates of things that already happened; others (close dates, targets, campaign ends) may be ahead.
+PAST_COLUMNS = {"ordered_at", "entered_at", "occurred_at", "opened_at", "resolved_at",
+                "signup_date", "created_date", "activity_date"}
 
 
 def quote(name: str) -> str:
@@ -38,6 +42,7 @@ class PlannedColumn:
     raw: str | None      # quoted identifier of that header in the staging table
     derived: bool        # worked out from other columns
     expr: str            # SQL yielding the typed canonical value (NULL when unusable)
+    row_made: bool = False  # an id made from source_row (its expr needs the row numbered)
 
 
 def table_of(mapping) -> Table:
@@ -64,9 +69,12 @@ def _parse_options(mapping, column: str, excel_1904: bool) -> dict:
 
 
 def plan_columns(mapping, *, dataset_id_param: str = "$dataset_id",
-                 load_id_param: str | None = None, excel_1904: bool = False) -> list[PlannedColumn]:
+                 load_id_param: str | None = None, excel_1904: bool = False,
+                 spaces_trimmed: bool = False) -> list[PlannedColumn]:
     """One PlannedColumn per canonical column of the mapping's table, in schema order.
 
+    ``spaces_trimmed``: the staged text holds no whitespace but the spaces staging trims
+    (``ingest.csvscan.Scan.spaces_only``), so ids and text need no stripping.
     Raises InputError when the mapping names a column the table lacks, or when a required
     column is neither mapped nor derivable.
     """
@@ -84,7 +92,8 @@ def plan_columns(mapping, *, dataset_id_param: str = "$dataset_id",
         header = mapping.columns.get(column.name)
         if header is not None:
             options = _parse_options(mapping, column.name, excel_1904)
-            parsed[column.name] = values.parse_sql(quote(header), column.kind, **options)
+            parsed[column.name] = values.parse_sql(quote(header), column.kind, **options,
+                                                   trimmed=spaces_trimmed)
 
     derived = {name: sql for name, sql in
                (derive.derivations(table.name, dict(parsed), mapping) or {}).items()
@@ -100,13 +109,14 @@ def plan_columns(mapping, *, dataset_id_param: str = "$dataset_id",
                                          quote(header), False, expr))
         elif column.name in derived:
             expr = f"try_cast(({derived[column.name]}) as {sql_type})"
-            if (table.name, column.name) in derive.ROW_MADE:
+            row_made = (table.name, column.name) in derive.ROW_MADE
+            if row_made:
                 # Row-made ids (e.g. 'row-7') repeat across files; prefix the load so they stay unique.
                 prefix = load_id_param or dataset_id_param
                 tag = "L" if load_id_param else "D"
                 expr = f"('{tag}' || cast({prefix} as varchar) || '-' || {expr})"
             planned.append(PlannedColumn(column.name, column.kind, column.required, None, None,
-                                         True, expr))
+                                         True, expr, row_made))
         elif column.required:
             raise InputError(f"no column of the file is chosen for '{column.name}' "
                              f"({column.help.rstrip('.')}), which {table.label} needs")
@@ -126,46 +136,75 @@ def select_sql(mapping, stage_table: str, dataset_id_param: str = "$dataset_id",
     """
     planned = plan_columns(mapping, dataset_id_param=dataset_id_param,
                            load_id_param=load_id_param, excel_1904=excel_1904)
-    return _select(planned, stage_table, dataset_id_param, with_raw=False)
+    return _select(planned, stage_table, dataset_id_param)
 
 
 RAW_PREFIX = "__raw_"
+_TEXT_PREFIX = "__text_"
 
 
-def parsed_sql(mapping, stage_table: str, dataset_id_param: str = "$dataset_id", *,
-               load_id_param: str | None = None, excel_1904: bool = False) -> str:
-    """``select_sql`` plus, for each mapped column, its raw text as ``"__raw_<canonical>"``.
+def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = False) -> Shape:
+    """How ``ingest.read.stage`` parses while it reads (read the result with ``over_parsed``).
 
-    Materialised once per load, so values are parsed once and checks compare raw with parsed.
+    The staged table then holds one row per data row: every canonical column of
+    ``mapping.table`` in schema order, typed, except row-made ids (they need ``source_row``,
+    numbered after the read; ``write_columns`` makes them); then for each mapped column
+    ``"__raw_<canonical>"``: its text where the value needs showing (unreadable or empty,
+    or a date in the future for PAST_COLUMNS), NULL elsewhere, so good rows store no text
+    twice; then ``source_row``.
     """
-    planned = plan_columns(mapping, dataset_id_param=dataset_id_param,
-                           load_id_param=load_id_param, excel_1904=excel_1904)
-    return _select(planned, stage_table, dataset_id_param, with_raw=True)
+    planned = plan_columns(mapping, excel_1904=excel_1904, spaces_trimmed=spaces_trimmed)
+    mapped = [p for p in planned if p.source is not None]
+    columns = tuple((p.name, p.expr) for p in planned if not p.row_made)
+    hidden = tuple((_TEXT_PREFIX + p.name, p.raw) for p in mapped)
+    then = tuple((RAW_PREFIX + p.name,
+                  f"case when {_shown(p)} then {quote(_TEXT_PREFIX + p.name)} end")
+                 for p in mapped)
+    return Shape(columns, hidden, then)
+
+
+def _shown(p: PlannedColumn) -> str:
+    """SQL over the parsed table: the typed value needs its raw text shown beside it."""
+    typed = quote(p.name)
+    if p.name in PAST_COLUMNS:
+        return f"{typed} is null or cast({typed} as date) > current_date + 1"
+    return f"{typed} is null"
 
 
 def over_parsed(planned: list[PlannedColumn]) -> list[PlannedColumn]:
-    """The same plan with raw and typed values read from a table made by ``parsed_sql``."""
+    """The plan read from a table staged with ``parsed_shape``: ``expr`` is the typed column
+    (a row-made id: its row-number form, unique within the file); ``raw`` is the
+    ``"__raw_"`` column, i.e. the text only where ``expr`` is NULL (or a future date)."""
     return [PlannedColumn(p.name, p.kind, p.required, p.source,
                           quote(RAW_PREFIX + p.name) if p.source is not None else None,
-                          p.derived, quote(p.name)) for p in planned]
+                          p.derived, f"({derive.ROW_ID_SQL})" if p.row_made else quote(p.name),
+                          p.row_made) for p in planned]
 
 
-def _select(planned: list[PlannedColumn], stage_table: str, dataset_id_param: str,
-            with_raw: bool) -> str:
-    raw = [f"{p.raw} as {quote(RAW_PREFIX + p.name)}" for p in planned
-           if with_raw and p.source is not None]
+def write_columns(planned: list[PlannedColumn], dataset_id_param: str = "$dataset_id") -> str:
+    """SELECT list over a table staged with ``parsed_shape``: dataset_id, source_row and every
+    canonical column in schema order, as the canonical table stores them. ``planned`` comes
+    from ``plan_columns`` with the parameters the caller binds (row-made ids use them)."""
+    _check_param(dataset_id_param)
+    items = [f"cast({dataset_id_param} as bigint) as \"dataset_id\"", '"source_row"']
+    items += [f"{p.expr} as {quote(p.name)}" if p.row_made else quote(p.name) for p in planned]
+    return ", ".join(items)
+
+
+def _select(planned: list[PlannedColumn], stage_table: str, dataset_id_param: str) -> str:
     body = ",\n    ".join([
         f"cast({dataset_id_param} as bigint) as \"dataset_id\"",
         'cast("source_row" as bigint) as "source_row"',
         *(f"{p.expr} as {quote(p.name)}" for p in planned),
-        *raw,
     ])
     return (f"with staged as (\n  select * from {quote(stage_table)}\n),\n"
             f"final as (\n  select\n    {body}\n  from staged\n)\nselect * from final")
 
 
 def valid_rows_condition(planned: list[PlannedColumn], alias: str | None = None) -> str:
-    """SQL condition true for rows whose required canonical columns all have a value."""
+    """SQL condition true for rows whose required canonical columns all have a value
+    (row-made ids always have one, and are not columns of the parsed table)."""
     prefix = f"{quote(alias)}." if alias else ""
-    checks = [f"{prefix}{quote(p.name)} is not null" for p in planned if p.required]
+    checks = [f"{prefix}{quote(p.name)} is not null" for p in planned
+              if p.required and not p.row_made]
     return " and ".join(checks) or "true"

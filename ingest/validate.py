@@ -1,6 +1,7 @@
 """Check a staged file against its mapping before anything is stored.
 
-All checks run over a table of parsed values beside their raw text (``transform.parsed_sql``).
+All checks run over a table of parsed values beside the raw text of the values that need
+showing (staged with ``transform.parsed_shape``; read through ``transform.over_parsed``).
 
 A row is unusable when a required canonical column ends up empty: the cell is empty, its
 value cannot be read as the column's kind, or (for a worked-out column) it cannot be worked
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ingest.staging import shaped_sql
 from ingest.transform import (
+    PAST_COLUMNS,
     PlannedColumn,
     over_parsed,
-    parsed_sql,
+    parsed_shape,
     plan_columns,
     quote,
     table_of,
@@ -30,9 +33,6 @@ MAX_VALUE_CHARS = 200      # a listed raw value is cut to this many characters
 
 DATE_KINDS = {"date", "timestamp"}
 NUMBER_KINDS = {"amount", "number", "integer", "percent"}
-# Dates of things that already happened; others (close dates, targets, campaign ends) may be ahead.
-PAST_COLUMNS = {"ordered_at", "entered_at", "occurred_at", "opened_at", "resolved_at",
-                "signup_date", "created_date", "activity_date"}
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason", "severity"]
 
 
@@ -112,11 +112,14 @@ def _verb(count: int, one: str, many: str) -> str:
 
 
 def _key_columns(planned: list[PlannedColumn], table) -> list[PlannedColumn]:
-    # Keys that include source_row are unique within a file by construction: nothing to check.
+    # Keys that include source_row (or an id made from it) are unique within a file by
+    # construction: nothing to check.
     if "source_row" in table.key:
         return []
     by_name = {p.name: p for p in planned}
     keys = [by_name[k] for k in table.key]
+    if any(p.row_made for p in keys):
+        return []
     return keys if all(p.source or p.derived for p in keys) else []
 
 
@@ -124,18 +127,18 @@ def validate(con, stage_table: str, mapping, display_name: str, *, excel_1904: b
              parsed_table: str | None = None) -> Validation:
     """Check every staged row; nothing is written. Raises InputError if the mapping is unusable.
 
-    ``parsed_table``: a temp table already made from the staging table by
-    ``transform.parsed_sql`` (the load makes one so values are parsed only once); without it
-    one is made here and dropped again.
+    ``parsed_table``: the file staged with ``transform.parsed_shape`` (the load parses while
+    it reads, so ``stage_table`` is not read then); without it ``stage_table`` (text, as
+    ``ingest.read.stage`` makes it) is parsed into a temp table here and dropped again.
     """
     table = table_of(mapping)
     planned = over_parsed(plan_columns(mapping, excel_1904=excel_1904))
     own = parsed_table is None
     if own:
         parsed_table = f"_parsed_{uuid.uuid4().hex}"
-        sql = parsed_sql(mapping, stage_table, excel_1904=excel_1904)
-        # Row-made ids carry the dataset id; any value does for checking.
-        con.execute(f"create temp table {quote(parsed_table)} as {sql}", {"dataset_id": 0})
+        sql = shaped_sql(parsed_shape(mapping, excel_1904=excel_1904), quote(stage_table),
+                         ("source_row",))
+        con.execute(f"create temp table {quote(parsed_table)} as {sql}")
     try:
         keys = _key_columns(planned, table)
         checks = _checks(planned, table, keys)
@@ -169,7 +172,7 @@ def _checks(planned: list[PlannedColumn], table, keys) -> list[_Check]:
             reason = (f"case when {p.raw} is null then 'is empty' "
                       f"else '{_unreadable(p.kind)}' end")
             checks.append(_Check("error", p.source, f"({p.expr}) is null", reason, p.raw, None))
-        elif p.required and p.derived:
+        elif p.required and p.derived and not p.row_made:
             checks.append(_Check("error", p.name, f"({p.expr}) is null",
                                  "'is empty and could not be worked out from the other columns'",
                                  "cast(null as varchar)", None))
@@ -178,9 +181,11 @@ def _checks(planned: list[PlannedColumn], table, keys) -> list[_Check]:
                                  f"'{_unreadable(p.kind)}; left empty'", p.raw,
                                  "unparseable_optional"))
         if p.name in PAST_COLUMNS and (p.source is not None or p.derived):
+            shown = f"cast(({p.expr}) as varchar)"
             checks.append(_Check("warning", p.source or p.name,
                                  f"cast(({p.expr}) as date) > current_date + 1",
-                                 "'lies in the future'", p.raw or f"cast(({p.expr}) as varchar)",
+                                 "'lies in the future'",
+                                 f"coalesce({p.raw}, {shown})" if p.raw else shown,
                                  "future_dates"))
     return checks
 
@@ -194,7 +199,7 @@ def _cells(conditions: list[str], label: str) -> str:
 
 def _count(con, parsed_table, planned, checks, keys) -> dict[str, int]:
     """Full counts in one pass over the parsed table."""
-    required = [f"({p.expr}) is null" for p in planned if p.required]
+    required = [f"({p.expr}) is null" for p in planned if p.required and not p.row_made]
     items = ["count(*) as rows",
              "count(*) filter (where " + (" or ".join(required) or "false") + ") as rows_with_problems"]
     for i, check in enumerate(checks):
@@ -205,9 +210,10 @@ def _count(con, parsed_table, planned, checks, keys) -> dict[str, int]:
         items.append(_cells([f"{p.raw} is not null and ({p.expr}) is null" for p in planned
                              if p.source is not None and p.kind in group], label))
     for label, want_id in (("missing_ids", True), ("missing_values", False)):
-        items.append(_cells([f"({p.raw if p.source is not None else p.expr}) is null"
-                             for p in planned if p.required and (p.kind == "id") == want_id],
-                            label))
+        # Empty in the file: no value and no text kept (text is kept only where unreadable).
+        items.append(_cells([f"({p.expr}) is null" + (f" and {p.raw} is null" if p.raw else "")
+                             for p in planned if p.required and not p.row_made
+                             and (p.kind == "id") == want_id], label))
     by_name = {p.name: p for p in planned}
     signs = [f"({by_name[c].expr}) < 0" for c in ("quantity", "line_amount")
              if c in by_name and (by_name[c].source or by_name[c].derived)]

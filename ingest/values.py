@@ -132,7 +132,8 @@ def _bool_sql(expr: str) -> str:
 
 
 def parse_sql(expr: str, kind: str, *, date_order: str = "auto", decimal_comma: bool | None = None,
-              excel_1904: bool = False, percent_scale: bool | None = None) -> str:
+              excel_1904: bool = False, percent_scale: bool | None = None,
+              trimmed: bool = False) -> str:
     """SQL expression converting VARCHAR SQL expression ``expr`` (already a quoted identifier)
     into canonical kind ``kind`` (a key of ``ingest.schema.SQL_TYPES``), typed as that kind
     and NULL where the value cannot be parsed.
@@ -142,13 +143,15 @@ def parse_sql(expr: str, kind: str, *, date_order: str = "auto", decimal_comma: 
     ``excel_1904``: serial day numbers count from 1904-01-01 (Mac workbooks).
     ``percent_scale`` (kind percent): True: bare numbers are percents (45 -> 0.45, 1 -> 0.01);
     False: bare numbers are fractions; None: a bare number above 1 is a percent.
+    ``trimmed``: ``expr`` never has whitespace at its edges and is never '' (staging proved
+    it), so ids and text are taken as they are.
     """
     if kind not in SQL_TYPES:
         raise ValueError(f"unknown kind {kind!r}; expected one of {sorted(SQL_TYPES)}")
     if date_order not in DATE_ORDERS:
         raise ValueError(f"date_order must be one of {DATE_ORDERS}, not {date_order!r}")
     if kind in ("id", "text"):
-        return _strip(expr)
+        return expr if trimmed else _strip(expr)
     if kind == "timestamp":
         return timestamp_sql(expr, date_order=date_order, excel_1904=bool(excel_1904))
     if kind == "date":

@@ -137,7 +137,7 @@ show_table(per_channel, "Channels", key="channels_table", column_config=COLUMNS)
 # --- Drill-down: what a campaign's revenue is made of -------------------------------------
 st.subheader(t("Behind a campaign"))
 names = dict(zip(per_campaign["campaign_id"], per_campaign["campaign"], strict=True))
-if st.session_state.get("drill") not in names:
+if st.session_state.get("drill") is not None and st.session_state["drill"] not in names:
     st.session_state["drill"] = None  # a campaign from an old link or outside the filters
 campaign = linked(st.selectbox, t("Campaign"), list(names), key="drill", default=None,
                   format_func=lambda c: names.get(c, c),

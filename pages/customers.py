@@ -29,6 +29,8 @@ from ui.segment_names import SEGMENT_ZH  # noqa: F401  (registers the segment na
 from ui.tables import show_chart, show_table
 
 register({
+    # The page's name as the navigation says it (another page's "Customers" tile must not win).
+    "Customers": "客户",
     "Who your customers are, how recently and often they buy, what each segment is worth; "
     "one customer in full.": "客户是谁、最近一次和多频繁地购买、每个分群值多少；以及单个客户的全貌。",
     "No customers loaded yet. Load a customers or orders export on the Data page.":

@@ -191,10 +191,9 @@ st.subheader(t("Deals behind a stage"))
 stage_names = stages["stage"].tolist()
 groups = list(dict.fromkeys(grouped[by])) if not grouped.empty else []
 # a stage or group from an old link or another grouping is dropped, not an error
-if st.session_state.get("stage") not in stage_names:
-    st.session_state["stage"] = None
-if st.session_state.get("group") not in groups:
-    st.session_state["group"] = None
+for key, allowed in (("stage", stage_names), ("group", groups)):
+    if st.session_state.get(key) is not None and st.session_state[key] not in allowed:
+        st.session_state[key] = None
 left, right = st.columns(2)
 stage = left.selectbox(t("Stage"), stage_names, index=None, key="stage", bind="query-params",
                        placeholder=t("Click a bar or a cell above, or pick a stage."))

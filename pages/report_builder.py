@@ -70,6 +70,8 @@ def _open(spec_json: str) -> None:
         return
     for field, key in KEYS.items():
         st.session_state[key] = getattr(spec, field)
+    if spec.top not in TOP_CHOICES:
+        st.session_state[KEYS["top"]] = TOP_CHOICES[0]
 
 
 def _delete(report_id: int) -> None:

@@ -34,11 +34,11 @@ register({
     "No sales in this period. Widen the period or clear a filter.":
         "此时间范围内没有销售。请扩大时间范围或清除筛选。",
     "Cohort grain": "批次粒度", "Week": "周", "Month": "月", "Quarter": "季度",
-    "Revenue retention": "收入留存", "Retention": "留存率",
+    "Revenue retention": "收入留存", "Retention rate": "留存率",
     "Share of each cohort's revenue of its first period that it spends again, instead of the "
     "share of its customers who buy again.": "显示各批次在之后周期的消费额相对首个周期的比例，而不是复购客户比例。",
     "Cohorts by {grain}": "按{grain}的获客批次",
-    "Cohort": "批次", "Period": "周期", "Cohort size": "批次人数", "Customers back": "复购客户数",
+    "Cohort": "批次", "Period since acquisition": "获客后周期", "Cohort size": "批次人数", "Customers back": "复购客户数",
     "Revenue": "销售额",
     "Row: customers whose first purchase fell in that {grain}; column: {grain}s since then "
     "(0 = the first). The latest periods may be incomplete.":
@@ -57,7 +57,7 @@ register({
     "Churn": "客户流失", "Churn window (days)": "流失判定天数",
     "A customer has churned when their last purchase is more than this many days before the "
     "last day of data.": "最近一次购买距数据最后一天超过此天数，即视为流失。",
-    "Customers with a sale": "有购买的客户", "Active": "活跃客户", "Churned": "已流失",
+    "Customers with a sale": "有购买的客户", "Active customers": "活跃客户", "Churned": "已流失",
     "Churn rate": "流失率", "Revenue of churned customers": "流失客户的累计销售额",
     "Measured on {day}.": "以 {day} 为基准日。",
     "Time between purchases": "购买间隔",
@@ -105,8 +105,8 @@ if cells.empty:
     st.info(t("No sales in this period. Widen the period or clear a filter."))
     st.stop()
 
-TITLES = {"cohort": t("Cohort"), "period": t("Period"), "cohort_size": t("Cohort size"),
-          "customers": t("Customers back"), "retention_rate": t("Retention"),
+TITLES = {"cohort": t("Cohort"), "period": t("Period since acquisition"), "cohort_size": t("Cohort size"),
+          "customers": t("Customers back"), "retention_rate": t("Retention rate"),
           "revenue": t("Revenue"), "revenue_retention": t("Revenue retention"),
           "cohorts": t("Cohorts"), "cohort_customers": t("Customers in those cohorts")}
 
@@ -173,12 +173,12 @@ with left:
                  "cohort size."))
 with right:
     show_table(curve, "Retention curve", key="curve_table", height=320, column_config={
-        "period": st.column_config.NumberColumn(t("Period")),
+        "period": st.column_config.NumberColumn(t("Period since acquisition")),
         "cohorts": st.column_config.NumberColumn(t("Cohorts")),
         "cohort_customers": st.column_config.NumberColumn(t("Customers in those cohorts"),
                                                           format=NUMBER),
         "customers": st.column_config.NumberColumn(t("Customers back"), format=NUMBER),
-        "retention_rate": st.column_config.NumberColumn(t("Retention"), format="percent"),
+        "retention_rate": st.column_config.NumberColumn(t("Retention rate"), format="percent"),
         "revenue": st.column_config.NumberColumn(t("Revenue"), format=NUMBER),
         "revenue_retention": st.column_config.NumberColumn(t("Revenue retention"),
                                                            format="percent")})
@@ -194,7 +194,7 @@ if not churned.empty:
     row = churned.iloc[0]
     tiles = st.columns(5)
     tiles[0].metric(t("Customers with a sale"), fmt.count(row["customers"]), border=True)
-    tiles[1].metric(t("Active"), fmt.count(row["active_customers"]), border=True)
+    tiles[1].metric(t("Active customers"), fmt.count(row["active_customers"]), border=True)
     tiles[2].metric(t("Churned"), fmt.count(row["churned_customers"]), border=True)
     tiles[3].metric(t("Churn rate"), fmt.percent(row["churn_rate"]), border=True)
     tiles[4].metric(t("Revenue of churned customers"), fmt.amount(row["churned_revenue"]),

@@ -35,6 +35,8 @@ register({
     "Forecast high": "预测上限",
     "No forecast: it needs at least 3 complete periods.": "暂无预测：至少需要 3 个完整周期。",
     "Forecast: {method}, {level} prediction interval.": "预测方法：{method}，{level} 预测区间。",
+    "naive (the last complete period)": "朴素法（沿用最近一个完整周期）",
+    "seasonal naive (the same period one season earlier)": "季节朴素法（沿用上一季节同期）",
     "By region": "按地区", "By channel": "按渠道", "By product": "按产品", "By industry": "按行业",
     "Value": "值", "Share": "占比",
     "Top {n} of {total}.": "前 {n} 项，共 {total} 项。",
@@ -157,8 +159,9 @@ show_chart(trend_chart(trend, forecast, grain, language(), labels), "sales_trend
 if forecast.empty:
     st.caption(t("No forecast: it needs at least 3 complete periods."))
 else:
-    st.caption(t("Forecast: {method}, {level} prediction interval.", method=forecast["method"].iloc[0],
-                 level="80%"))
+    method = (t("naive (the last complete period)") if forecast["method"].iloc[0] == "naive"
+              else t("seasonal naive (the same period one season earlier)"))
+    st.caption(t("Forecast: {method}, {level} prediction interval.", method=method, level="80%"))
 
 # Breakdowns: click a bar to focus the page on it.
 bar_labels = {"value": t("Value"), "net": t("Net revenue"), "gross": t("Gross revenue"),

@@ -40,7 +40,7 @@ register({
                         "点击工单类型或负责人查看工单。",
     "No tickets or activities loaded yet. Load a service tickets or activities export on the "
     "Data page.": "尚未导入工单或活动记录。请在数据页导入客服工单或活动导出文件。",
-    "Tickets": "工单", "No tickets in this period.": "此时间范围内没有工单。",
+    "Service tickets": "工单", "No tickets in this period.": "此时间范围内没有工单。",
     "Number of tickets": "工单数", "Complaint rate": "投诉率",
     "Complaint share": "投诉占比", "Median resolution": "解决用时中位数",
     "Mean satisfaction": "平均满意度", "Satisfied (score ≥ 4)": "满意（≥ 4 分）",
@@ -62,7 +62,7 @@ register({
     "Ticket": "工单", "Opened": "创建时间", "Customer": "客户", "Name": "名称",
     "Priority": "优先级", "Status": "状态", "Hours to resolve": "解决用时（小时）",
     "Satisfaction": "满意度", "Complaint": "投诉",
-    "Activities": "跟进活动", "No activities in this period.": "此时间范围内没有跟进活动。",
+    "Sales activities": "跟进活动", "No activities in this period.": "此时间范围内没有跟进活动。",
     "Activities per rep": "各销售的跟进活动", "Activities per customer": "各客户的跟进活动",
     "The {shown} most contacted of {total} customers.": "被联系最多的 {shown} 个客户，共 {total} 个。",
     "Activity type": "活动类型", "Number of activities": "活动数",
@@ -129,7 +129,7 @@ def _pick(chart_key: str, selection: str, field: str):
 
 
 # --- Tickets ------------------------------------------------------------------------------
-st.header(t("Tickets"))
+st.header(t("Service tickets"))
 overall = metric(tickets_summary, con, filters)
 if overall.empty:
     st.caption(t("No tickets in this period."))
@@ -210,7 +210,7 @@ else:
                         "is_complaint": st.column_config.CheckboxColumn(t("Complaint"))})
 
 # --- Activities ---------------------------------------------------------------------------
-st.header(t("Activities"))
+st.header(t("Sales activities"))
 per_rep = metric(activities_by_rep, con, filters)
 if per_rep.empty:
     st.caption(t("No activities in this period."))

@@ -146,7 +146,7 @@ if not activity.empty:
 # --- Drill-down: the deals or sales behind a rep ------------------------------------------
 st.subheader(t("Behind a rep's row"))
 owners = board["owner"].tolist()
-if st.session_state.get("rep") not in owners:
+if st.session_state.get("rep") is not None and st.session_state["rep"] not in owners:
     st.session_state["rep"] = None  # a rep from an old link or outside the filters
 rep = st.selectbox(t("Rep"), owners, index=None, key="rep", bind="query-params",
                    placeholder=t("Click a bar above, or pick a rep."))

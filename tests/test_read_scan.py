@@ -8,22 +8,36 @@ from ingest import csvscan, read
 from ingest.csvscan import Scan
 
 
+# Scan(quoted_line_break, utf8_error_line, unclosed_quote_line, spaces_only)
 @pytest.mark.parametrize("data,expected", [
-    (b'a,b\n1,2\n', Scan(False, None, None)),
-    (b'a,b\n1,"x\ny"\n', Scan(True, None, None)),
-    (b'a,b\n1,"x\r\ny"\n', Scan(True, None, None)),
-    (b'a,b\n1,"say ""hi""\n"\n', Scan(True, None, None)),
-    (b'a,b\n1,"say ""hi"""\n2,3\n', Scan(False, None, None)),
-    (b'a,b\n1,5" screen\n2,3\n', Scan(True, None, None)),       # stray quote: read serially, no error
-    (b'a,b\n1,2\n3,"never closed\n4,5\n', Scan(True, None, 3)),
-    (b'a,b\nZo\xc3\xab,1\nbad\xff,2\n', Scan(False, 3, None)),
-    (b'a,b\nend,\xc3', Scan(False, 2, None)),                    # a character cut off at the end
+    (b'a,b\n1,2\n', Scan(False, None, None, True)),
+    (b'a,b\n1,"x\ny"\n', Scan(True, None, None, False)),
+    (b'a,b\n1,"x\r\ny"\n', Scan(True, None, None, False)),
+    (b'a,b\n1,"say ""hi""\n"\n', Scan(True, None, None, False)),
+    (b'a,b\n1,"say ""hi"""\n2,3\n', Scan(False, None, None, True)),
+    (b'a,b\n1,5" screen\n2,3\n', Scan(True, None, None, False)),  # stray quote: read serially, no error
+    (b'a,b\n1,2\n3,"never closed\n4,5\n', Scan(True, None, 3, False)),
+    (b'a,b\nZo\xc3\xab,1\nbad\xff,2\n', Scan(False, 3, None, False)),
+    (b'a,b\nend,\xc3', Scan(False, 2, None, False)),               # a character cut off at the end
+    (b'a,b\r\n 1 ,2\r\n', Scan(False, None, None, True)),          # spaces and CRLF line ends only
+    (b'a,b\n1,x\ty\n', Scan(False, None, None, False)),             # a tab inside a value
+    (b'a,b\n1,\x0cx\n', Scan(False, None, None, False)),            # a form feed
+    (b'\xef\xbb\xbfa,b\n1,2\n', Scan(False, None, None, True)),     # the byte-order mark opens the file
+    (b'a,b\n1,x\xc2\xa0\n', Scan(False, None, None, False)),         # a no-break space
 ], ids=["plain", "lf-in-quotes", "crlf-in-quotes", "escaped-then-break", "escaped-only", "stray-quote",
-        "unclosed", "bad-utf8", "truncated-utf8"])
+        "unclosed", "bad-utf8", "truncated-utf8", "spaces-crlf", "tab-in-value", "form-feed",
+        "bom", "no-break-space"])
 def test_scan(tmp_path, data, expected):
     path = tmp_path / "f.csv"
     path.write_bytes(data)
     assert csvscan.scan(path, check_utf8=True) == expected
+
+
+def test_tabs_that_delimit_are_not_whitespace_in_values(tmp_path):
+    path = tmp_path / "f.tsv"
+    path.write_bytes(b"a\tb\n1\t2\n")
+    assert csvscan.scan(path, check_utf8=True, delimiter="\t").spaces_only is True
+    assert csvscan.scan(path, check_utf8=True, delimiter=",").spaces_only is False
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 5], ids=lambda c: f"chunk{c}")
@@ -32,7 +46,7 @@ def test_scan_across_chunk_boundaries(tmp_path, monkeypatch, chunk):
     path = tmp_path / "f.csv"
     path.write_bytes('a,b\n"x\ny",Zoë\n"Renée","say ""hi"""\n3,"open\n'.encode())
     # Lines: 1 header, 2-3 the two-line value, 4 Renée, 5 the quote that never closes.
-    assert csvscan.scan(path, check_utf8=True) == Scan(True, None, 5)
+    assert csvscan.scan(path, check_utf8=True) == Scan(True, None, 5, False)
 
 
 def test_stray_quotes_with_multiline_values_are_read_without_loss(tmp_path, con):

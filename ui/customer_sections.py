@@ -34,15 +34,15 @@ register({
     "Segment": "客户分群", "Open deals": "进行中商机", "Won value": "赢单金额", "Activities": "活动数",
     "Tickets": "工单数", "{count} open": "{count} 个未解决", "No sale yet": "尚无购买",
     "R {r} · F {f} · M {m}": "R {r} · F {f} · M {m}",
-    "Historical CLV (net revenue to date)": "历史 CLV（迄今净销售额）", "Margin": "毛利",
-    "Predicted CLV, next 12 months": "预测 CLV（未来 12 个月）", "P(alive)": "仍活跃概率",
+    "Historical CLV": "历史 CLV", "Net revenue to date.": "迄今净销售额。", "Margin": "毛利",
+    "Predicted CLV (12 months)": "预测 CLV（12 个月）", "P(alive)": "仍活跃概率",
     "Predict this customer's lifetime value": "预测此客户的终身价值",
     "The prediction fits a model on every customer; on a large store it takes a few seconds.":
         "预测需要在全部客户上拟合模型；数据量大时需要几秒钟。",
     "Not enough repeat purchases to fit the CLV model.": "复购数据不足，无法拟合 CLV 模型。",
-    "Orders": "订单", "Deals": "商机",
+    "Orders": "订单", "Deals": "商机数",
     "Showing the newest {shown} of {total}.": "显示最新的 {shown} 条，共 {total} 条。",
-    "Historical value": "历史价值", "Customers with a sale": "有购买的客户",
+    "Historical value": "历史价值", "Returns": "退货", "Cost of goods": "成本", "Customers with a sale": "有购买的客户",
     "Net revenue per customer": "人均净销售额",
     "Top customers by net revenue": "净销售额最高的客户",
     "Predicted value": "预测价值",
@@ -53,7 +53,7 @@ register({
     "Total predicted CLV": "预测 CLV 合计", "Mean predicted CLV": "人均预测 CLV",
     "Mean P(alive)": "平均仍活跃概率",
     "Top customers by predicted CLV": "预测 CLV 最高的客户",
-    "Fitted model": "拟合的模型参数", "Parameter": "参数", "Value": "数值", "Unit": "单位",
+    "Fitted model": "拟合的模型参数", "Parameter": "参数", "Parameter value": "数值", "Unit": "单位",
     "Meaning": "含义", "Customer": "客户", "Name": "名称", "Repeat purchases": "复购次数",
     "Mean repeat spend": "平均复购金额", "Expected purchases": "预期购买次数",
     "Expected spend": "预期单次消费", "Predicted CLV": "预测 CLV",
@@ -67,7 +67,7 @@ register({
     "Date": "日期", "Order": "订单", "Total": "金额", "Lines": "行数", "Quantity": "数量",
     "Products": "产品", "Stage": "阶段", "Status": "状态", "Amount": "金额", "Owner": "负责人",
     "When": "时间", "Type": "类型", "Subject": "主题", "Opened": "创建时间",
-    "Resolved": "解决时间", "Hours to resolve": "解决用时（小时）", "Satisfaction": "满意度",
+    "Resolved at": "解决时间", "Hours to resolve": "解决用时（小时）", "Satisfaction": "满意度",
 })
 
 NUMBER = "localized"
@@ -126,33 +126,32 @@ def _summary(view, lang: str) -> None:
     details = [row[c] for c in ("customer_id", "region", "city", "industry", "channel", "owner",
                                 "email", "phone") if isinstance(row[c], str) and row[c]]
     st.caption(" · ".join(str(d) for d in details))
-    tiles = st.columns(6)
+    segment = view["segment"]
+    if segment.empty:
+        st.badge(t("No sale yet"), color="gray")
+    else:
+        s = segment.iloc[0]
+        st.badge(t("Segment") + ": " + t(s["segment"]) + " · " +
+                 t("R {r} · F {f} · M {m}", r=s["r_score"], f=s["f_score"], m=s["m_score"]),
+                 icon=":material/group_work:")
+    value = view["clv"]
+    tiles = [column for _ in range(3) for column in st.columns(4)]
     tiles[0].metric(t("Number of sales"), fmt.count(row["sales"]), border=True)
     tiles[1].metric(t("Gross revenue"), fmt.amount(row["gross_revenue"]), border=True)
     tiles[2].metric(t("Net revenue"), fmt.amount(row["net_revenue"]), border=True)
     tiles[3].metric(t("Average order value"), fmt.amount(row["aov"]), border=True)
     tiles[4].metric(t("First sale"), _day(row["first_sale_date"]), border=True)
     tiles[5].metric(t("Last sale"), _day(row["last_sale_date"]), border=True)
-    tiles = st.columns(6)
-    segment = view["segment"]
-    if segment.empty:
-        tiles[0].metric(t("Segment"), t("No sale yet"), border=True)
-    else:
-        s = segment.iloc[0]
-        tiles[0].metric(t("Segment"), t(s["segment"]), border=True,
-                        help=t("R {r} · F {f} · M {m}", r=s["r_score"], f=s["f_score"],
-                               m=s["m_score"]))
-    tiles[1].metric(t("Open deals"), fmt.count(row["open_deals"]), border=True)
-    tiles[2].metric(t("Won value"), fmt.amount(row["won_value"]), border=True)
-    tiles[3].metric(t("Activities"), fmt.count(row["activities"]), border=True)
-    tiles[4].metric(t("Tickets"), fmt.count(row["tickets"]), border=True,
-                    help=t("{count} open", count=fmt.count(row["open_tickets"])))
-    value = view["clv"]
-    tiles[5].metric(t("Historical CLV (net revenue to date)"),
+    tiles[6].metric(t("Historical CLV"),
                     fmt.amount(value.iloc[0]["net_revenue"]) if not value.empty else "–",
-                    border=True,
-                    help=(t("Margin") + ": " + fmt.amount(value.iloc[0]["margin"])
-                          if not value.empty else None))
+                    border=True, help=t("Net revenue to date.") + (
+                        " " + t("Margin") + ": " + fmt.amount(value.iloc[0]["margin"])
+                        if not value.empty else ""))
+    tiles[7].metric(t("Open deals"), fmt.count(row["open_deals"]), border=True)
+    tiles[8].metric(t("Won value"), fmt.amount(row["won_value"]), border=True)
+    tiles[9].metric(t("Activities"), fmt.count(row["activities"]), border=True)
+    tiles[10].metric(t("Tickets"), fmt.count(row["tickets"]), border=True,
+                     help=t("{count} open", count=fmt.count(row["open_tickets"])))
 
 
 def _day(value) -> str:
@@ -179,8 +178,8 @@ def _prediction(con, filters: Filters, customer_id: str) -> None:
     mine = predicted[predicted["customer_id"] == customer_id]
     if mine.empty:
         return
-    left, right, _ = st.columns([1, 1, 4])
-    left.metric(t("Predicted CLV, next 12 months"), fmt.amount(mine.iloc[0]["clv"]), border=True)
+    left, right, _, _ = st.columns(4)
+    left.metric(t("Predicted CLV (12 months)"), fmt.amount(mine.iloc[0]["clv"]), border=True)
     right.metric(t("P(alive)"), fmt.percent(mine.iloc[0]["p_alive"]), border=True)
 
 
@@ -204,7 +203,7 @@ def _history(view) -> None:
                        "subject": st.column_config.TextColumn(t("Subject")),
                        "owner": st.column_config.TextColumn(t("Owner"))},
         "Tickets": {"opened_at": st.column_config.DatetimeColumn(t("Opened")),
-                    "resolved_at": st.column_config.DatetimeColumn(t("Resolved")),
+                    "resolved_at": st.column_config.DatetimeColumn(t("Resolved at")),
                     "ticket_type": st.column_config.TextColumn(t("Type")),
                     "resolution_hours": st.column_config.NumberColumn(t("Hours to resolve"),
                                                                       format="%.1f"),
@@ -232,14 +231,19 @@ def lifetime_value_section(con, filters: Filters, lang: str) -> None:
                     border=True)
     if not history.empty:
         st.markdown("**" + t("Top customers by net revenue") + "**")
-        show_table(history.head(20), "Top customers by net revenue", key="clv_historical",
-                   column_config={
-                       "customer_id": st.column_config.TextColumn(t("Customer")),
-                       "gross_revenue": st.column_config.NumberColumn(t("Gross revenue"),
-                                                                      format=NUMBER),
-                       "net_revenue": st.column_config.NumberColumn(t("Net revenue"),
-                                                                    format=NUMBER),
-                       "margin": st.column_config.NumberColumn(t("Margin"), format=NUMBER)})
+        top = history.head(20)
+        # cost and margin only where the export carries costs
+        top = top.drop(columns=[c for c in ("cost", "margin") if top[c].isna().all()])
+        show_table(top, "Top customers by net revenue", key="clv_historical", column_config={
+            "customer_id": st.column_config.TextColumn(t("Customer")),
+            "first_purchase_date": st.column_config.DateColumn(t("First sale")),
+            "last_purchase_date": st.column_config.DateColumn(t("Last sale")),
+            "sales": st.column_config.NumberColumn(t("Number of sales")),
+            "gross_revenue": st.column_config.NumberColumn(t("Gross revenue"), format=NUMBER),
+            "returns": st.column_config.NumberColumn(t("Returns"), format=NUMBER),
+            "net_revenue": st.column_config.NumberColumn(t("Net revenue"), format=NUMBER),
+            "cost": st.column_config.NumberColumn(t("Cost of goods"), format=NUMBER),
+            "margin": st.column_config.NumberColumn(t("Margin"), format=NUMBER)})
     st.subheader(t("Predicted value"))
     st.caption(t("Expected value of each customer's purchases over the next 12 months, "
                  "discounted at 10% a year (BG/NBD × Gamma-Gamma)."))
@@ -249,11 +253,13 @@ def lifetime_value_section(con, filters: Filters, lang: str) -> None:
 @st.fragment
 def _predicted_value(con, filters: Filters, lang: str) -> None:
     if not st.session_state.get("clv_on"):
-        if not st.button(t("Compute predicted CLV"), key="clv_button",
-                         icon=":material/query_stats:"):
+        ask = st.empty()
+        if not ask.button(t("Compute predicted CLV"), key="clv_button",
+                          icon=":material/query_stats:"):
             st.caption(t("The prediction fits a model on every customer; on a large store it "
                          "takes a few seconds."))
             return
+        ask.empty()
         st.session_state["clv_on"] = True
     try:
         with st.spinner():
@@ -268,22 +274,10 @@ def _predicted_value(con, filters: Filters, lang: str) -> None:
     tiles[0].metric(t("Total predicted CLV"), fmt.amount(totals["total_clv"]), border=True)
     tiles[1].metric(t("Mean predicted CLV"), fmt.amount(totals["mean_clv"]), border=True)
     tiles[2].metric(t("Mean P(alive)"), fmt.percent(totals["mean_p_alive"]), border=True)
-    left, right = st.columns([3, 2])
     titles = {"customer": t("Customer"), "clv": t("Predicted CLV"), "p_alive": t("P(alive)"),
               "expected_purchases": t("Expected purchases"), "expected_spend": t("Expected spend")}
-    with left:
-        st.markdown("**" + t("Top customers by predicted CLV") + "**")
-        show_chart(clv_top_bars(report["top"], lang, titles), "top_predicted_clv", key="clv_top")
-    with right:
-        st.markdown("**" + t("Fitted model") + "**")
-        model = report["model"].assign(meaning=[t(MEANINGS.get(p, "")) for p in
-                                                report["model"]["parameter"]])
-        show_table(model[["parameter", "value", "unit", "meaning"]], "CLV model",
-                   key="clv_model", column_config={
-                       "parameter": st.column_config.TextColumn(t("Parameter")),
-                       "value": st.column_config.NumberColumn(t("Value"), format="%.4g"),
-                       "unit": st.column_config.TextColumn(t("Unit")),
-                       "meaning": st.column_config.TextColumn(t("Meaning"), width="large")})
+    st.markdown("**" + t("Top customers by predicted CLV") + "**")
+    show_chart(clv_top_bars(report["top"], lang, titles), "top_predicted_clv", key="clv_top")
     show_table(report["top"], "Top customers by predicted CLV", key="clv_top_table",
                column_config={
                    "customer_id": st.column_config.TextColumn(t("Customer")),
@@ -297,3 +291,12 @@ def _predicted_value(con, filters: Filters, lang: str) -> None:
                    "expected_spend": st.column_config.NumberColumn(t("Expected spend"),
                                                                    format=NUMBER),
                    "clv": st.column_config.NumberColumn(t("Predicted CLV"), format=NUMBER)})
+    st.markdown("**" + t("Fitted model") + "**")
+    model = report["model"].assign(meaning=[t(MEANINGS.get(p, "")) for p in
+                                            report["model"]["parameter"]])
+    show_table(model[["parameter", "value", "unit", "meaning"]], "CLV model", key="clv_model",
+               column_config={
+                   "parameter": st.column_config.TextColumn(t("Parameter")),
+                   "value": st.column_config.NumberColumn(t("Parameter value"), format="%.4g"),
+                   "unit": st.column_config.TextColumn(t("Unit")),
+                   "meaning": st.column_config.TextColumn(t("Meaning"), width="large")})
