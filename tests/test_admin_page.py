@@ -152,9 +152,8 @@ def test_a_load_through_the_data_page_and_its_saved_mapping_are_audited(app):
     # Signed in as the admin: the Data page records the load and the remembered mapping.
     at = admin_page()
     at.switch_page("pages/data.py").run()
-    at.file_uploader[0].set_value(("orders.csv", b"order_id,ordered_at,line_amount\n"
-                                                 b"O9,2024-05-01,25\nO10,2024-05-02,35\n",
-                                   "text/csv")).run()
+    content = b"order_id,ordered_at,line_amount\nO9,2024-05-01,25\nO10,2024-05-02,35\n"
+    at.file_uploader[0].set_value(("orders.csv", content, "text/csv")).run()
     next(b for b in at.button if b.label == "Check the rows").click().run()
     next(b for b in at.button if b.label.startswith("Load 2 rows")).click().run()
     assert not at.exception, [e.value for e in at.exception]

@@ -42,9 +42,10 @@ def test_controls_change_the_report(monkeypatch, tmp_path):
     assert shown.values.tolist() == [["north", 1.0], ["south", 1.0], ["(not set)", 0.0]]
     choose(at, measure="win_rate")  # deals: north d1 won; south d2 lost, d4 won
     assert frame_with(at, "region", "win_rate").values.tolist() == [["north", 1.0], ["south", 0.5]]
-    choose(at, dim="none")
+    choose(at, dim="none", chart="bar")  # one number: a tile (won d1 d4 of closed d1 d2 d4)
     assert metric_values(at)["Win rate"] == "66.7%"
-    choose(at, measure="sales", dim="product", top=5, chart="table")
+    choose(at, measure="sales", dim="product", chart="table")
+    choose(at, top=5)
     assert frame_with(at, "product", "sales").values.tolist() == [["A", 3.0], ["B", 3.0], ["C", 2.0]]
 
 
@@ -89,7 +90,9 @@ def test_empty_name_is_refused(monkeypatch, tmp_path):
 
 
 def test_chinese(monkeypatch, tmp_path):
-    at = open_page(monkeypatch, tmp_path, PAGE, TABLES, query={**ALL_TIME, "lang": "zh"})
+    # A Chinese link names the choices by their Chinese labels (the widgets' URL values).
+    at = open_page(monkeypatch, tmp_path, PAGE, TABLES, query={
+        **ALL_TIME, "lang": "zh", "rb_measure": "客单价", "rb_dim": "产品", "rb_grain": "无",
+        "rb_chart": "表格"})
     assert at.title[0].value == "自定义报表"
-    choose(at, measure="net_revenue", dim="product", grain="month", chart="area")
-    assert len(at.get("vega_lite_chart")) == 1
+    assert frame_with(at, "product", "aov").values.tolist() == [["A", 80.0], ["B", 40.0], ["C", 5.0]]
