@@ -52,8 +52,10 @@ def report_chart(frame: pd.DataFrame, spec: ReportSpec, lang: str, labels: dict[
         tooltip.insert(0, alt.Tooltip("period:T", title=labels["period"],
                                       format=PERIOD_FORMATS[spec.grain]))
     base = alt.Chart(frame).properties(height=height)
-    # Small charts (the Overview's cards) fold the legend into columns of short labels.
-    legend = alt.Legend(columns=3, labelLimit=80) if height < 250 else alt.Legend(labelLimit=160)
+    # Small charts (the Overview's cards) put a short legend at the side, so it does not eat the
+    # plot's height.
+    legend = (alt.Legend(orient="right", labelLimit=80, symbolLimit=8) if height < 250
+              else alt.Legend(labelLimit=160))
 
     if kind == "pie":
         return base.mark_arc(innerRadius=height // 6).encode(

@@ -151,15 +151,17 @@ def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = Fa
     numbered after the read; ``write_columns`` makes them); then for each mapped column
     ``"__raw_<canonical>"``: its text where the value needs showing (unreadable or empty,
     or a date in the future for PAST_COLUMNS), NULL elsewhere, so good rows store no text
-    twice; then ``source_row``.
+    twice; then ``source_row``. With ``spaces_trimmed`` ids and text are their text, so
+    they get no ``"__raw_"`` column (it would always be NULL).
     """
     planned = plan_columns(mapping, excel_1904=excel_1904, spaces_trimmed=spaces_trimmed)
-    mapped = [p for p in planned if p.source is not None]
+    shown = [p for p in planned if p.source is not None
+             and not (spaces_trimmed and p.kind in ("id", "text"))]
     columns = tuple((p.name, p.expr) for p in planned if not p.row_made)
-    hidden = tuple((_TEXT_PREFIX + p.name, p.raw) for p in mapped)
+    hidden = tuple((_TEXT_PREFIX + p.name, p.raw) for p in shown)
     then = tuple((RAW_PREFIX + p.name,
                   f"case when {_shown(p)} then {quote(_TEXT_PREFIX + p.name)} end")
-                 for p in mapped)
+                 for p in shown)
     return Shape(columns, hidden, then)
 
 
@@ -171,14 +173,21 @@ def _shown(p: PlannedColumn) -> str:
     return f"{typed} is null"
 
 
-def over_parsed(planned: list[PlannedColumn]) -> list[PlannedColumn]:
-    """The plan read from a table staged with ``parsed_shape``: ``expr`` is the typed column
-    (a row-made id: its row-number form, unique within the file); ``raw`` is the
-    ``"__raw_"`` column, i.e. the text only where ``expr`` is NULL (or a future date)."""
-    return [PlannedColumn(p.name, p.kind, p.required, p.source,
-                          quote(RAW_PREFIX + p.name) if p.source is not None else None,
-                          p.derived, f"({derive.ROW_ID_SQL})" if p.row_made else quote(p.name),
-                          p.row_made) for p in planned]
+def over_parsed(planned: list[PlannedColumn], columns: set[str]) -> list[PlannedColumn]:
+    """The plan read from a table staged with ``parsed_shape`` whose column names are
+    ``columns``: ``expr`` is the typed column (a row-made id: its row-number form, unique
+    within the file); ``raw`` is the ``"__raw_"`` column, i.e. the text only where ``expr``
+    is NULL or a future date (a NULL constant when the table has no such column)."""
+    out = []
+    for p in planned:
+        raw = None
+        if p.source is not None:
+            name = RAW_PREFIX + p.name
+            raw = quote(name) if name in columns else "cast(null as varchar)"
+        expr = f"({derive.ROW_ID_SQL})" if p.row_made else quote(p.name)
+        out.append(PlannedColumn(p.name, p.kind, p.required, p.source, raw, p.derived, expr,
+                                 p.row_made))
+    return out
 
 
 def write_columns(planned: list[PlannedColumn], dataset_id_param: str = "$dataset_id") -> str:

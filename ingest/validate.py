@@ -132,7 +132,6 @@ def validate(con, stage_table: str, mapping, display_name: str, *, excel_1904: b
     ``ingest.read.stage`` makes it) is parsed into a temp table here and dropped again.
     """
     table = table_of(mapping)
-    planned = over_parsed(plan_columns(mapping, excel_1904=excel_1904))
     own = parsed_table is None
     if own:
         parsed_table = f"_parsed_{uuid.uuid4().hex}"
@@ -140,6 +139,10 @@ def validate(con, stage_table: str, mapping, display_name: str, *, excel_1904: b
                          ("source_row",))
         con.execute(f"create temp table {quote(parsed_table)} as {sql}")
     try:
+        cursor = con.execute(f"select * from {quote(parsed_table)} limit 0")
+        present = {d[0] for d in cursor.description}
+        cursor.fetchall()  # finish the result: an open one blocks register() on this connection
+        planned = over_parsed(plan_columns(mapping, excel_1904=excel_1904), present)
         keys = _key_columns(planned, table)
         checks = _checks(planned, table, keys)
         counts = _count(con, parsed_table, planned, checks, keys)

@@ -58,7 +58,7 @@ MEASURES: dict[str, Measure] = {
                        "amount", True, "order date"),
     "sales": Measure("Number of sales", "orders", "count(distinct case when is_sale then order_key end)",
                      "count", False, "order date"),
-    "customers": Measure("Customers", "orders",
+    "customers": Measure("Buying customers", "orders",
                          "count(distinct case when is_sale then customer_id end)", "count", False,
                          "order date"),
     "aov": Measure("Average order value", "orders",
@@ -182,6 +182,21 @@ BASES: dict[str, Base] = {
                                           "industry": "ci.industry", "owner": "r.owner",
                                           "campaign": "r.campaign_id"}),
 }
+
+
+# The stored table each base relation reads, for "nothing loaded yet" messages.
+BASE_TABLES = {"orders": "order_lines", "deals": "deals", "tickets": "tickets",
+               "activities": "activities"}
+
+
+def has_rows(con, measure: str) -> bool:
+    """Whether the table ``measure`` is computed from holds any row at all (filters aside)."""
+    table = BASE_TABLES[MEASURES[measure].base]
+    sql = f"""
+    with final as (select exists (select 1 from "{table}") as loaded)
+    select * from final
+    """
+    return bool(con.execute(sql).fetchone()[0])
 
 
 def dimensions_for(measure: str) -> list[str]:

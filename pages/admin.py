@@ -10,6 +10,7 @@ from ingest import audit, users
 from ingest.errors import InputError
 from metrics.dimensions import dimension_values
 from metrics.export import frame_to_csv
+from ui.access import plain
 from ui.auth import auth_configured
 from ui.cache import metric
 from ui.context import page_context
@@ -27,7 +28,7 @@ register({
     "No users yet.": "还没有用户。",
     "Click a row to edit that user.": "点击一行以编辑该用户。",
     "Add a user": "添加用户", "Edit {email}": "编辑 {email}",
-    "E-mail": "电子邮箱", "Name": "姓名", "Role": "角色", "Owner values": "负责人",
+    "E-mail": "电子邮箱", "user|Name": "姓名", "Role": "角色", "Owner values": "负责人",
     "Active": "启用", "Save": "保存", "Created": "创建时间", "Changed": "修改时间",
     "Changed by": "修改人",
     "For reps: the owner values whose rows they see. Picked from the owners in the data.":
@@ -77,7 +78,7 @@ with users_tab:
         shown = show_table(table, "Users", key="users", on_select="rerun",
                            selection_mode="single-row", column_config={
                                "email": st.column_config.TextColumn(t("E-mail")),
-                               "name": st.column_config.TextColumn(t("Name")),
+                               "name": st.column_config.TextColumn(t("Name", context="user")),
                                "role": st.column_config.TextColumn(t("Role")),
                                "owner_values": st.column_config.TextColumn(t("Owner values")),
                                "active": st.column_config.CheckboxColumn(t("Active")),
@@ -91,7 +92,7 @@ with users_tab:
         if rows:
             picked = users.get_user(con, table.iloc[rows[0]]["email"])
 
-    st.subheader(t("Edit {email}", email=picked["email"]) if picked else t("Add a user"),
+    st.subheader(t("Edit {email}", email=plain(picked["email"])) if picked else t("Add a user"),
                  divider="gray")
     owners = metric(dimension_values, con, filters, "owner")["value"].tolist()
     current = list(picked["owner_values"]) if picked else []
@@ -99,7 +100,7 @@ with users_tab:
         left, right = st.columns(2)
         email = left.text_input(t("E-mail"), value=picked["email"] if picked else "",
                                 disabled=picked is not None, max_chars=200)
-        name = right.text_input(t("Name"), value=(picked or {}).get("name") or "", max_chars=200)
+        name = right.text_input(t("Name", context="user"), value=(picked or {}).get("name") or "", max_chars=200)
         role = left.selectbox(t("Role"), users.ROLES,
                               index=users.ROLES.index(picked["role"]) if picked else
                               users.ROLES.index("rep"),
@@ -119,10 +120,10 @@ with users_tab:
                 try:
                     users.save_user(con, user, target, name=name, role=role,
                                     owner_values=chosen, active=active)
-                    st.success(t("Saved: {email}.", email=users.normalize_email(target)))
+                    st.success(t("Saved: {email}.", email=plain(users.normalize_email(target))))
                     st.rerun()
                 except InputError as err:
-                    st.error(str(err))
+                    st.error(plain(err))
 
 with audit_tab:
     top = st.columns([1, 1, 2])

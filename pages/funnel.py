@@ -17,7 +17,7 @@ from charts.funnel import (
 from metrics.deal_lists import deals_loaded, funnel_stage_order, stage_deals
 from metrics.funnel import funnel, pipeline, stage_durations
 from ui import format as fmt
-from ui.access import data_link
+from ui.access import data_link, plain
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
@@ -200,8 +200,8 @@ stage = left.selectbox(t("Stage"), stage_names, index=None, key="stage", bind="q
 group = right.selectbox(by_label, groups, index=None, key="group", bind="query-params",
                         placeholder=t("All"))
 if stage is not None:
-    st.markdown("**" + (t("Deals that reached {stage} — {group}", stage=stage, group=group)
-                        if group is not None else t("Deals that reached {stage}", stage=stage))
+    st.markdown("**" + (t("Deals that reached {stage} — {group}", stage=plain(stage), group=plain(group))
+                        if group is not None else t("Deals that reached {stage}", stage=plain(stage)))
                 + "**")
     paged_table(
         lambda limit, offset: metric(stage_deals, con, filters, stage,

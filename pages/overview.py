@@ -21,8 +21,8 @@ register({
     "Overview": "概览",
     "Gross revenue": "总销售额",
     "Net revenue": "净销售额",
-    "Sales": "销售单数",
-    "Customers": "客户数",
+    "kpi|Sales": "销售单数",
+    "kpi|Customers": "客户数",
     "New customers": "新客户",
     "Average order value": "客单价",
     "Repeat rate": "复购率",
@@ -36,7 +36,7 @@ register({
     "{name} {direction} {change} against the previous period.": "{name}较上一周期{direction}{change}。",
     "rose": "上升", "fell": "下降",
     "Share of revenue": "销售额占比", "Deals": "商机数", "From top": "总转化率",
-    "Segment": "分群", "Share": "占比", "Revenue": "销售额",
+    "Segment": "客户分群", "Share": "占比", "Revenue": "销售额",
 })
 
 con, user, filters = page_context()
@@ -67,7 +67,7 @@ for i, (key, label, kind) in enumerate(TILES):
         delta = None if pd.isna(change) else fmt.points(change)
     else:
         delta = None if pd.isna(row["change_pct"]) else fmt.percent(row["change_pct"])
-    columns[i % 4].metric(t(label), FORMAT[kind](row["value"]), delta, border=True,
+    columns[i % 4].metric(t(label, context="kpi"), FORMAT[kind](row["value"]), delta, border=True,
                           chart_data=kpi_sparkline_values(trend, key), chart_type="area")
 
 # The one change worth a sentence: the KPI that moved most against the previous period.
@@ -77,7 +77,7 @@ if not movers.empty:
     label = {k: lbl for k, lbl, _ in TILES}[top["metric"]]
     kind = {k: kd for k, _, kd in TILES}[top["metric"]]
     change = fmt.points(abs(top["change"])) if kind == "percent" else fmt.percent(abs(top["change_pct"]))
-    st.caption(t("{name} {direction} {change} against the previous period.", name=t(label),
+    st.caption(t("{name} {direction} {change} against the previous period.", name=t(label, context="kpi"),
                  direction=t("rose") if top["change"] > 0 else t("fell"), change=change))
 
 left, right = st.columns([3, 2])

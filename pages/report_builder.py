@@ -15,6 +15,7 @@ from metrics.builder import (
     TOP_CHOICES,
     ReportSpec,
     dimensions_for,
+    has_rows,
 )
 from metrics.saved_reports import (
     MAX_NAME_LENGTH,
@@ -23,6 +24,7 @@ from metrics.saved_reports import (
     save_report,
     saved_reports,
 )
+from ui.access import data_link
 from ui.context import page_context
 from ui.i18n import register, t
 from ui.report_view import (
@@ -49,8 +51,21 @@ register({
     "Report": "报表", "Open": "打开", "Delete": "删除", "Saved by": "保存人", "Saved at": "保存时间",
     "How these numbers are defined": "指标定义",
     "Saving under an existing name replaces that report.": "使用已有名称保存会覆盖该报表。",
+    "No orders loaded yet. Load an orders export on the Data page.":
+        "尚未导入订单。请在数据页导入订单数据。",
+    "No deals loaded yet. Load a deals export on the Data page.": "尚未导入商机。请在数据页导入商机导出文件。",
+    "No service tickets loaded yet. Load a tickets export on the Data page.":
+        "尚未导入客服工单。请在数据页导入工单导出文件。",
+    "No activities loaded yet. Load an activities export on the Data page.":
+        "尚未导入跟进活动。请在数据页导入活动导出文件。",
 })
 
+NOTHING_LOADED = {
+    "orders": "No orders loaded yet. Load an orders export on the Data page.",
+    "deals": "No deals loaded yet. Load a deals export on the Data page.",
+    "tickets": "No service tickets loaded yet. Load a tickets export on the Data page.",
+    "activities": "No activities loaded yet. Load an activities export on the Data page.",
+}
 KEYS = {"measure": "rb_measure", "dimension": "rb_dim", "grain": "rb_grain", "chart": "rb_chart",
         "top": "rb_top"}
 
@@ -99,7 +114,11 @@ top = top_col.selectbox(t("Values shown"), list(TOP_CHOICES), key=KEYS["top"], b
                         disabled=dimension == "none",
                         help=t("The largest values keep their own row; the rest are added up as (other)."))
 spec = ReportSpec(measure=measure, dimension=dimension, grain=grain, chart=chart, top=int(top))
-draw_report(con, filters, spec, key="rb_report", name=measure_label(measure))
+if has_rows(con, measure):
+    draw_report(con, filters, spec, key="rb_report", name=measure_label(measure))
+else:
+    st.info(t(NOTHING_LOADED[MEASURES[measure].base]))
+    data_link()
 
 st.subheader(t("Save this report"))
 with st.form("rb_save", clear_on_submit=True, border=False):

@@ -33,6 +33,8 @@ register({
         "尚未导入订单。请在数据页导入订单数据。",
     "No sales in this period. Widen the period or clear a filter.":
         "此时间范围内没有销售。请扩大时间范围或清除筛选。",
+    "No customer made a first purchase in this period, so there is no cohort to follow. Widen "
+    "the period or clear a filter.": "此时间范围内没有首次购买的客户，因此没有可跟踪的批次。请扩大时间范围或清除筛选。",
     "Cohort grain": "批次粒度", "Week": "周", "Month": "月", "Quarter": "季度",
     "Revenue retention": "收入留存", "Retention rate": "留存率",
     "Share of each cohort's revenue of its first period that it spends again, instead of the "
@@ -100,21 +102,11 @@ with right:
 value = "revenue_retention" if by_revenue else "retention_rate"
 grain_label = t(GRAINS[grain]).lower() if lang == "en" else t(GRAINS[grain])
 
-cells = metric(cohorts, con, filters, grain=grain)
-if cells.empty:
-    st.info(t("No sales in this period. Widen the period or clear a filter."))
-    st.stop()
-
-TITLES = {"cohort": t("Cohort"), "period": t("Period since acquisition"), "cohort_size": t("Cohort size"),
-          "customers": t("Customers back"), "retention_rate": t("Retention rate"),
-          "revenue": t("Revenue"), "revenue_retention": t("Revenue retention"),
-          "cohorts": t("Cohorts"), "cohort_customers": t("Customers in those cohorts")}
-
-# --- Cohort heatmap -----------------------------------------------------------------------
-starts = sorted(cells["cohort_start"].unique())
-most = MAX_COHORTS[grain]
-shown = cells[cells["cohort_start"].isin(starts[-most:]) & (cells["period"] < most)]
-by_label = dict(zip(cells["cohort"], cells["cohort_start"], strict=False))
+TITLES = {"cohort": t("Cohort"), "period": t("Period since acquisition"),
+          "cohort_size": t("Cohort size"), "customers": t("Customers back"),
+          "retention_rate": t("Retention rate"), "revenue": t("Revenue"),
+          "revenue_retention": t("Revenue retention"), "cohorts": t("Cohorts"),
+          "cohort_customers": t("Customers in those cohorts")}
 
 
 def _pick_cell():
@@ -124,35 +116,45 @@ def _pick_cell():
         st.session_state["cohort"], st.session_state["cohort_period"] = cohort, int(period)
 
 
-st.subheader(t("Cohorts by {grain}", grain=grain_label))
-show_chart(cohort_heatmap(shown, lang, value, TITLES), "cohorts", key="cohort_chart",
-           on_select=_pick_cell, selection_mode=COHORT_PICK)
-st.caption(t("Row: customers whose first purchase fell in that {grain}; column: {grain}s since "
-             "then (0 = the first). The latest periods may be incomplete.", grain=grain_label))
-if len(starts) > most:
-    st.caption(t("Showing the latest {shown} of {total} cohorts.", shown=most, total=len(starts)))
+def heatmap_section(cells) -> None:
+    starts = sorted(cells["cohort_start"].unique())
+    most = MAX_COHORTS[grain]
+    shown = cells[cells["cohort_start"].isin(starts[-most:]) & (cells["period"] < most)]
+    st.subheader(t("Cohorts by {grain}", grain=grain_label))
+    show_chart(cohort_heatmap(shown, lang, value, TITLES), "cohorts", key="cohort_chart",
+               on_select=_pick_cell, selection_mode=COHORT_PICK)
+    st.caption(t("Row: customers whose first purchase fell in that {grain}; column: {grain}s "
+                 "since then (0 = the first). The latest periods may be incomplete.",
+                 grain=grain_label))
+    if len(starts) > most:
+        st.caption(t("Showing the latest {shown} of {total} cohorts.", shown=most,
+                     total=len(starts)))
 
-# --- Drill-down: the customers of a cell --------------------------------------------------
-st.subheader(t("Customers of a cohort who came back"))
-labels = list(dict.fromkeys(cells.sort_values("cohort_start")["cohort"]))
-if st.session_state.get("cohort") not in [None, *labels]:
-    st.session_state["cohort"] = None  # a cohort of another grain is dropped, not an error
-left, right = st.columns(2)
-cohort = left.selectbox(t("Cohort"), labels, index=None, key="cohort", bind="query-params",
-                        placeholder=t("Pick a cohort"))
-last_period = int(cells.loc[cells["cohort"] == cohort, "period"].max()) if cohort else 0
-if int(st.session_state.get("cohort_period") or 0) > last_period:
-    st.session_state["cohort_period"] = 0  # beyond the chosen cohort's last period
-period = right.number_input(t("Periods after acquisition"), min_value=0, max_value=last_period,
-                            value=0, step=1, key="cohort_period", bind="query-params")
-if cohort is None:
-    st.caption(t("Click a cell above, or pick a cohort and a period."))
-else:
+
+def drill_section(cells) -> None:
+    """The customers of one cohort who bought in one period, paged."""
+    st.subheader(t("Customers of a cohort who came back"))
+    by_label = dict(zip(cells["cohort"], cells["cohort_start"], strict=False))
+    labels = list(dict.fromkeys(cells.sort_values("cohort_start")["cohort"]))
+    if st.session_state.get("cohort") not in [None, *labels]:
+        st.session_state["cohort"] = None  # a cohort of another grain is dropped, not an error
+    left, right = st.columns(2)
+    cohort = left.selectbox(t("Cohort"), labels, index=None, key="cohort", bind="query-params",
+                            placeholder=t("Pick a cohort"))
+    last_period = int(cells.loc[cells["cohort"] == cohort, "period"].max()) if cohort else 0
+    if int(st.session_state.get("cohort_period") or 0) > last_period:
+        st.session_state["cohort_period"] = 0  # beyond the chosen cohort's last period
+    period = int(right.number_input(t("Periods after acquisition"), min_value=0,
+                                    max_value=last_period, value=0, step=1, key="cohort_period",
+                                    bind="query-params"))
+    if cohort is None:
+        st.caption(t("Click a cell above, or pick a cohort and a period."))
+        return
     st.markdown("**" + t("Customers of {cohort} who bought in period {period}", cohort=cohort,
-                         period=int(period)) + "**")
+                         period=period) + "**")
     start = by_label[cohort].date()
     paged_table(lambda limit, offset: metric(cohort_customers, con, filters, cohort_start=start,
-                                             period=int(period), grain=grain, limit=limit,
+                                             period=period, grain=grain, limit=limit,
                                              offset=offset),
                 "Customers of a cohort", key="cohort_members", column_config={
                     "customer_id": st.column_config.TextColumn(t("Customer")),
@@ -162,26 +164,39 @@ else:
                     "revenue": st.column_config.NumberColumn(t("Revenue in the period"),
                                                              format=NUMBER)})
 
-# --- Average curve ------------------------------------------------------------------------
-st.subheader(t("Average retention curve"))
-curve = metric(retention_curve, con, filters, grain=grain)
-left, right = st.columns([3, 2])
-with left:
-    show_chart(retention_curve_chart(curve, lang, value, TITLES), "retention_curve",
-               key="curve_chart")
-    st.caption(t("Each period's rate over the cohorts the data follows that far, weighted by "
-                 "cohort size."))
-with right:
-    show_table(curve, "Retention curve", key="curve_table", height=320, column_config={
-        "period": st.column_config.NumberColumn(t("Period since acquisition")),
-        "cohorts": st.column_config.NumberColumn(t("Cohorts")),
-        "cohort_customers": st.column_config.NumberColumn(t("Customers in those cohorts"),
-                                                          format=NUMBER),
-        "customers": st.column_config.NumberColumn(t("Customers back"), format=NUMBER),
-        "retention_rate": st.column_config.NumberColumn(t("Retention rate"), format="percent"),
-        "revenue": st.column_config.NumberColumn(t("Revenue"), format=NUMBER),
-        "revenue_retention": st.column_config.NumberColumn(t("Revenue retention"),
-                                                           format="percent")})
+
+def curve_section() -> None:
+    st.subheader(t("Average retention curve"))
+    curve = metric(retention_curve, con, filters, grain=grain)
+    left, right = st.columns([3, 2])
+    with left:
+        show_chart(retention_curve_chart(curve, lang, value, TITLES), "retention_curve",
+                   key="curve_chart")
+        st.caption(t("Each period's rate over the cohorts the data follows that far, weighted "
+                     "by cohort size."))
+    with right:
+        show_table(curve, "Retention curve", key="curve_table", height=320, column_config={
+            "period": st.column_config.NumberColumn(t("Period since acquisition")),
+            "cohorts": st.column_config.NumberColumn(t("Cohorts")),
+            "cohort_customers": st.column_config.NumberColumn(t("Customers in those cohorts"),
+                                                              format=NUMBER),
+            "customers": st.column_config.NumberColumn(t("Customers back"), format=NUMBER),
+            "retention_rate": st.column_config.NumberColumn(t("Retention rate"),
+                                                            format="percent"),
+            "revenue": st.column_config.NumberColumn(t("Revenue"), format=NUMBER),
+            "revenue_retention": st.column_config.NumberColumn(t("Revenue retention"),
+                                                               format="percent")})
+
+
+# --- Cohorts: only customers acquired in the period are followed ---------------------------
+cells = metric(cohorts, con, filters, grain=grain)
+if cells.empty:
+    st.info(t("No customer made a first purchase in this period, so there is no cohort to "
+              "follow. Widen the period or clear a filter."))
+else:
+    heatmap_section(cells)
+    drill_section(cells)
+    curve_section()
 
 # --- Churn --------------------------------------------------------------------------------
 st.subheader(t("Churn"))
@@ -190,7 +205,9 @@ window = st.number_input(t("Churn window (days)"), min_value=1, max_value=3650, 
                          help=t("A customer has churned when their last purchase is more than "
                                 "this many days before the last day of data."))
 churned = metric(churn, con, filters, window_days=int(window))
-if not churned.empty:
+if churned.empty:
+    st.caption(t("No sales in this period. Widen the period or clear a filter."))
+else:
     row = churned.iloc[0]
     tiles = st.columns(5)
     tiles[0].metric(t("Customers with a sale"), fmt.count(row["customers"]), border=True)

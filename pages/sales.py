@@ -18,6 +18,7 @@ from ui.access import data_link
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
+from ui.links import linked
 from ui.pager import paged_table
 from ui.tables import show_chart, show_table
 
@@ -31,7 +32,7 @@ register({
     "Average order value": "客单价",
     "Revenue by {grain}, with moving average and forecast": "按{grain}的销售额、移动平均与预测",
     "{n}-period moving average": "{n} 期移动平均", "Forecast": "预测",
-    "Period": "周期", "Series": "系列", "Amount": "金额", "Forecast low": "预测下限",
+    "Time period": "周期", "Series": "系列", "Amount": "金额", "Forecast low": "预测下限",
     "Forecast high": "预测上限",
     "No forecast: it needs at least 3 complete periods.": "暂无预测：至少需要 3 个完整周期。",
     "Forecast: {method}, {level} prediction interval.": "预测方法：{method}，{level} 预测区间。",
@@ -115,8 +116,8 @@ def _filters_for(drill, dimension: str | None = None):
 st.title(t("Sales"))
 st.caption(t("Revenue over time with its forecast, where it comes from, and which products carry "
              "it. Click a bar to focus the page on it."))
-grain = st.segmented_control(t("Grain"), GRAINS, default="month", required=True, key="sales_grain",
-                             bind="query-params", format_func=lambda g: t(GRAIN_NAMES[g]))
+grain = linked(st.segmented_control, t("Grain"), GRAINS, key="sales_grain", default="month", required=True,
+               format_func=lambda g: t(GRAIN_NAMES[g]))
 drill = _drill()
 page_filters = _filters_for(drill)
 if drill is not None:
@@ -143,8 +144,7 @@ tiles = [("net_revenue", "Net revenue", fmt.amount), ("gross_revenue", "Gross re
 for column, (key, label, show) in zip(st.columns(len(tiles)), tiles, strict=True):
     row = by_metric.loc[key]
     delta = fmt.percent(row["change_pct"]) if not math.isnan(row["change_pct"]) else None
-    column.metric(t(label), show(row["value"]), delta, border=True,
-                  delta_color="inverse" if key == "returns" else "normal")
+    column.metric(t(label), show(row["value"]), delta, border=True)
 
 # Trend with moving average and forecast.
 window = WINDOWS[grain]
@@ -152,7 +152,7 @@ st.subheader(t("Revenue by {grain}, with moving average and forecast", grain=t(G
 trend = metric(sales_trend, con, page_filters, grain=grain, window=window)
 forecast = metric(sales_forecast, con, page_filters, grain=grain)
 labels = {"net": t("Net revenue"), "average": t("{n}-period moving average", n=window),
-          "forecast": t("Forecast"), "period": t("Period"), "series": t("Series"),
+          "forecast": t("Forecast"), "period": t("Time period"), "series": t("Series"),
           "amount": t("Amount"), "lower": t("Forecast low"), "upper": t("Forecast high")}
 show_chart(trend_chart(trend, forecast, grain, language(), labels), "sales_trend", key="sales_trend",
            width="stretch")

@@ -4,7 +4,6 @@ sidebar filters, links that carry the view (query parameters) and the Chinese in
 
 from __future__ import annotations
 
-import ast
 from datetime import date
 from pathlib import Path
 
@@ -16,20 +15,13 @@ from ingest.catalog import init_db
 from ingest.db import connect_engine
 from metrics.filters import Filters
 from metrics.kpis import kpis
+from scripts.app_server import navigation_pages
 from ui import format as fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def navigation_pages() -> list[str]:
-    """Every page file app.py registers with st.Page (so new pages are covered automatically)."""
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    return [node.args[0].value for node in ast.walk(tree)
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
-            and node.args and isinstance(node.args[0], ast.Constant)]
-
-
-PAGES = navigation_pages()
+PAGES = [file for file, _ in navigation_pages()]
 
 # Five orders, one line each, hand-typed. The last day with data is 2024-06-30, so
 # "Last 12 months" is 2023-07-01 .. 2024-06-30 and the period before it 2022-06-30 .. 2023-06-30.
@@ -289,9 +281,9 @@ def button(at: AppTest, label_start: str):
 def test_data_page_upload_map_check_load_and_delete(empty_db):
     """The Data page end to end: upload a CSV, see the guessed mapping, check, load; the dataset is
     listed and its rows reach the Overview; deleting it empties the Overview again."""
-    csv = ("Order ID,Order Date,Customer ID,Amount,Region\n"
-           "A-1,2024-01-05,C1,120,North\n"
-           "A-2,2024-01-06,C2,80,South\n").encode()
+    csv = (b"Order ID,Order Date,Customer ID,Amount,Region\n"
+           b"A-1,2024-01-05,C1,120,North\n"
+           b"A-2,2024-01-06,C2,80,South\n")
     at = open_app()
     at.switch_page("pages/data.py").run()
     at.file_uploader(key="uploader").upload("shop orders.csv", csv, "text/csv").run()

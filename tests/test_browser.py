@@ -5,106 +5,40 @@ screenshot per page in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import ast
-import os
 import re
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from scripts.app_server import (
+    launch_chromium,
+    navigation_pages,
+    running_app,
+    server_errors,
+    settle,
+)
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 UPLOAD_CSV = ("Order ID,Order Date,Customer ID,Amount,Region\n"
               "BT-1,2026-10-30,BROWSER-1,120,North\n"
               "BT-2,2026-10-31,BROWSER-2,80,South\n")
 
 
-def navigation_pages() -> list[tuple[str, str]]:
-    """(file, URL path) of every st.Page in app.py: url_path= or the file stem; "" for the default."""
-    tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    pages = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
-                and node.args and isinstance(node.args[0], ast.Constant)):
-            keywords = {k.arg: k.value for k in node.keywords}
-            url = (keywords["url_path"].value if "url_path" in keywords
-                   else Path(node.args[0].value).stem)
-            default = "default" in keywords and keywords["default"].value is True
-            pages.append((node.args[0].value, "" if default else url))
-    return pages
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def server_errors(log: Path) -> list[str]:
-    """The tracebacks the server logged (users see a redacted message; the log has the cause)."""
-    return log.read_text(encoding="utf-8", errors="replace").split("Traceback (most recent call last)")[1:]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The README's run command on a free port and a temporary database; stopped at the end."""
-    folder = tmp_path_factory.mktemp("browser")
-    port = free_port()
-    env = {**os.environ,
-           "STREAMLIT_SERVER_PORT": str(port), "STREAMLIT_SERVER_HEADLESS": "true",
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           # Source edits made while the test runs must not rerun the app under it.
-           "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-           "CRM_DATABASE_PATH": str(folder / "crm.duckdb"), "CRM_UPLOAD_DIR": str(folder / "uploads"),
-           "CRM_MAPPINGS_DIR": str(folder / "mappings"), "CRM_LOAD_SAMPLE_DATA": "true"}
-    log = folder / "server.log"
-    with open(log, "wb") as out:
-        # -o: the test already runs inside the installed .venv, so make must not reinstall it.
-        proc = subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", "run"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail("the server stopped:\n" + log.read_text(errors="replace")[-3000:])
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("no /_stcore/health within 60 s:\n" + log.read_text(errors="replace")[-3000:])
-            time.sleep(0.3)
-        yield url, log
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+    """The README's run command on a free port and a temporary database with the sample data."""
+    with running_app(tmp_path_factory.mktemp("browser")) as (base, log):
+        yield base, log
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(p)
         yield chromium
         chromium.close()
 
@@ -116,24 +50,6 @@ def page(browser, server):
     tab.set_default_timeout(60_000)
     yield tab
     context.close()
-
-
-def settle(page: Page, quiet: float = 1.0, timeout: float = 90) -> None:
-    """Wait until the app's script has not been running for ``quiet`` seconds (Streamlit marks
-    its root with data-test-script-state)."""
-    app = page.locator('[data-testid="stApp"]')
-    app.wait_for()
-    deadline = time.monotonic() + timeout
-    calm_since = None
-    while time.monotonic() < deadline:
-        if app.get_attribute("data-test-script-state") == "notRunning":
-            calm_since = calm_since or time.monotonic()
-            if time.monotonic() - calm_since >= quiet:
-                return
-        else:
-            calm_since = None
-        time.sleep(0.2)
-    raise AssertionError(f"{page.url} still running after {timeout} s")
 
 
 def open_page(page: Page, base: str, path: str = "", query: str = "") -> None:

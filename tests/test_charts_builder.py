@@ -82,8 +82,8 @@ def test_pie_line_and_area():
     assert area["encoding"]["tooltip"][0]["format"] == "%Y-Q%q"
 
 
-def test_small_charts_fold_the_legend():
+def test_small_charts_put_the_legend_aside():
     chart = spec(report_chart(MONTHLY_REGION, ReportSpec("customers", "region", "month", "line"), "en",
                               LABELS, height=180))
-    assert chart["encoding"]["color"]["legend"]["columns"] == 3
+    assert chart["encoding"]["color"]["legend"]["orient"] == "right"
     assert chart["height"] == 180

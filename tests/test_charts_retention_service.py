@@ -101,7 +101,7 @@ def test_tickets_by_type():
 def test_satisfaction_by_owner():
     frame = summary("owner", ["bob", "王芳"], [1, 3], [0, 1]).assign(satisfied_share=[None, 2 / 3])
     spec = satisfaction_by(frame, "owner", "en").to_dict()
-    bars, labels = spec["layer"]
+    bars, _labels = spec["layer"]
     assert bars["encoding"]["x"]["field"] == "mean_satisfaction"
     assert spec["params"][0]["name"] == GROUP_PICK
     assert spec["params"][0]["select"]["fields"] == ["owner"]

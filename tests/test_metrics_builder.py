@@ -12,7 +12,7 @@ from builder_rows import TABLES
 from fixture_rows import insert
 
 from ingest.errors import InputError
-from metrics.builder import MEASURES, ReportSpec, build_report, dimensions_for
+from metrics.builder import MEASURES, ReportSpec, build_report, dimensions_for, has_rows
 from metrics.filters import Filters
 from metrics.kpis import kpis
 
@@ -262,3 +262,9 @@ def test_spec_round_trip():
     spec = ReportSpec("customers", "region", "week", "line", 5)
     assert ReportSpec.from_json(spec.to_json()) == spec
     assert spec.columns == ["period", "region", "customers"]
+
+
+def test_has_rows(con):
+    insert(con, "tickets", TABLES["tickets"])
+    assert [has_rows(con, m) for m in ("net_revenue", "deals_won", "tickets", "activities")] == [
+        False, False, True, False]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 from page_harness import frame_with, metric_values, open_page
-from test_metrics_rfm import ALL_ROWS, sales
+from test_metrics_rfm import sales
 
 PAGE = "pages/customers.py"
 ALL_TIME = {"period": "all"}
@@ -114,7 +114,7 @@ def test_customer_360_tab(monkeypatch, tmp_path):
         "Average order value": "100", "First sale": "2024-03-01", "Last sale": "2024-06-30",
         "Historical CLV": "350", "Open deals": "0", "Won value": "0", "Activities": "0",
         "Tickets": "0"}
-    assert [h.value for h in at.subheader][0] == "Acme 上海"
+    assert next(h.value for h in at.subheader) == "Acme 上海"
     orders = frame_with(at, "order_key", "order_total")
     assert orders["order_total"].tolist() == [100, -50, 100, 100, 100]
 
@@ -144,7 +144,7 @@ def test_lifetime_value_tab(monkeypatch, tmp_path):
     at.button(key="clv_button").click().run()
     assert not at.exception
     # Five repeat buyers (c1, c2, c4, c6, c7) are fewer than the 10 a fit needs.
-    assert [i.value for i in at.info][0].startswith(
+    assert next(i.value for i in at.info).startswith(
         "Not enough repeat purchases to fit the CLV model.")
 
 
@@ -153,3 +153,18 @@ def test_chinese(monkeypatch, tmp_path):
     assert at.title[0].value == "客户"
     table = frame_with(at, "segment", "customers", "share", "action")
     assert table["segment"].tolist()[0] == "冠军客户"
+
+
+def test_customers_without_orders(monkeypatch, tmp_path):
+    only_customers = {"customers": tables()["customers"]}
+    at = open_page(monkeypatch, tmp_path, PAGE, only_customers, query=ALL_TIME)
+    assert [i.value for i in at.info] == [
+        ("No sales in this period, so no customer can be scored. Widen the period or clear a "
+        "filter.")]
+    (tmp_path / "profile").mkdir()
+    st.cache_data.clear()
+    at = open_page(monkeypatch, tmp_path / "profile", PAGE, only_customers,
+                   query={**ALL_TIME, "customers_tab": "Profile"})
+    regions = frame_with(at, "region", "customers", "buyers")
+    assert regions[["region", "customers", "buyers"]].values.tolist() == [["South", 4, 0],
+                                                                          ["North", 3, 0]]

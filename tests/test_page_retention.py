@@ -108,3 +108,14 @@ def test_chinese(monkeypatch, tmp_path):
     at = open_page(monkeypatch, tmp_path, PAGE, tables(), query={**ALL_TIME, "lang": "zh"})
     assert at.title[0].value == "留存"
     assert "客户流失" in [h.value for h in at.subheader]
+
+
+def test_period_without_new_customers_still_shows_churn(monkeypatch, tmp_path):
+    at = open_page(monkeypatch, tmp_path, PAGE, tables(), query={
+        "period": "custom", "from": "2024-06-01", "to": "2025-06-01"})
+    # Everyone bought first before June 2024: no cohort. Sales in the period: f's alone.
+    assert [i.value for i in at.info] == [
+        ("No customer made a first purchase in this period, so there is no cohort to follow. "
+        "Widen the period or clear a filter.")]
+    tiles = metric_values(at)
+    assert (tiles["Customers with a sale"], tiles["Active customers"]) == ("1", "1")

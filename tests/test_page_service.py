@@ -26,8 +26,8 @@ def tables() -> dict[str, list[dict]]:
 def test_empty_database(monkeypatch, tmp_path):
     at = open_page(monkeypatch, tmp_path, PAGE, {})
     assert [i.value for i in at.info] == [
-        "No tickets or activities loaded yet. Load a service tickets or activities export on "
-        "the Data page."]
+        ("No tickets or activities loaded yet. Load a service tickets or activities export on "
+        "the Data page.")]
     assert not at.dataframe and not at.metric
 
 
@@ -82,3 +82,11 @@ def test_chinese(monkeypatch, tmp_path):
     assert "投诉率" in metric_values(at)
     conversion = frame_with(at, "contacted_label", "conversion_rate")
     assert conversion["contacted_label"].tolist() == ["有联系", "未联系"]
+
+
+def test_activities_without_tickets(monkeypatch, tmp_path):
+    at = open_page(monkeypatch, tmp_path, PAGE, {"customers": CUSTOMERS, "activities": ACTIVITIES},
+                   query=ALL_TIME)
+    assert "No tickets in this period." in [c.value for c in at.caption]
+    assert not at.metric
+    assert frame_with(at, "owner", "activity_type", "activities")["activities"].sum() == 5

@@ -19,8 +19,21 @@ ZH: dict[str, str] = {
 }
 
 
+class TranslationConflict(ValueError):
+    """Two pages translate the same English text differently: one of them needs a ``context``."""
+
+
 def register(translations: dict[str, str]) -> None:
-    """Add Chinese translations (English text -> Chinese), kept beside the page that uses them."""
+    """Add Chinese translations (English text -> Chinese), kept beside the page that uses them.
+
+    The table is shared by every page, so one English text has one translation; a word that must
+    read differently in one place is registered as ``"context|text"`` and asked for with
+    ``t(text, context=...)``.
+    """
+    for english, chinese in translations.items():
+        if ZH.get(english, chinese) != chinese:
+            raise TranslationConflict(f"{english!r} is already translated as {ZH[english]!r}, "
+                                      f"not {chinese!r}")
     ZH.update(translations)
 
 
@@ -28,9 +41,14 @@ def language() -> str:
     return st.session_state.get("lang") or "en"
 
 
-def t(text: str, **values) -> str:
-    """The text in the chosen language, with ``{name}`` placeholders filled in."""
-    out = ZH.get(text, text) if language() == "zh" else text
+def t(text: str, *, context: str | None = None, **values) -> str:
+    """The text in the chosen language, with ``{name}`` placeholders filled in.
+
+    ``context`` picks a translation registered as ``"context|text"`` when there is one.
+    """
+    out = text
+    if language() == "zh":
+        out = ZH.get(f"{context}|{text}") or ZH.get(text, text) if context else ZH.get(text, text)
     return out.format(**values) if values else out
 
 

@@ -24,15 +24,15 @@ from ui.tables import show_chart, show_table
 
 register({
     "Net revenue": "净销售额", "Gross revenue": "总销售额", "Returns": "退货", "Number of sales": "销售单数",
-    "Customers": "客户数", "Average order value": "客单价", "Units (net)": "净销量",
+    "Buying customers": "购买客户数", "Average order value": "客单价", "Units (net)": "净销量",
     "Deals created": "新建商机", "Deals won": "赢单数", "Revenue won": "赢单金额",
     "Win rate": "赢单率", "Open pipeline value": "在途商机金额", "Tickets": "工单数",
-    "Complaints": "投诉数", "Mean satisfaction": "平均满意度", "Activities": "跟进活动数",
+    "Complaints": "投诉数", "Mean satisfaction": "平均满意度", "Activities": "活动数",
     "None": "无", "Region": "地区", "Channel": "渠道", "Product": "产品", "Category": "品类",
     "Industry": "行业", "Owner": "负责人", "Campaign": "营销活动",
     "Day": "日", "Week": "周", "Month": "月", "Quarter": "季度",
     "Bar": "柱状图", "Line": "折线图", "Area": "面积图", "Pie": "饼图", "Table": "表格",
-    "Period": "周期", "by {dimension}": "按{dimension}", "per {grain}": "每{grain}",
+    "Time period": "周期", "by {dimension}": "按{dimension}", "per {grain}": "每{grain}",
     "Saved reports": "已保存的报表",
     "Made in the report builder; drawn with the filters of this page.":
         "在自定义报表中创建，按本页筛选条件绘制。",
@@ -92,11 +92,11 @@ def draw_report(con, filters, spec: ReportSpec, *, key: str, name: str, height: 
         if spec.dimension != "none":
             config[spec.dimension] = st.column_config.TextColumn(dimension_label(spec.dimension))
         if spec.grain != "none":
-            config["period"] = st.column_config.DateColumn(t("Period"), format="YYYY-MM-DD")
+            config["period"] = st.column_config.DateColumn(t("Time period"), format="YYYY-MM-DD")
         show_table(frame, name, column_config=config, key=key, downloads=downloads,
                    height=min(38 + 35 * len(frame), height + 80))
         return
-    labels = {"measure": label, "period": t("Period"),
+    labels = {"measure": label, "period": t("Time period"),
               "dimension": dimension_label(spec.dimension) if spec.dimension != "none" else ""}
     show_chart(report_chart(frame, spec, language(), labels, height=height), name, key=key,
                width="stretch", png=downloads)
