@@ -190,6 +190,20 @@ def _stage_csv(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
             scratch.unlink(missing_ok=True)
 
 
+def _spaces_only(columns) -> bool:
+    """Whether no value of these string arrays can hold whitespace but the ASCII space: all
+    their text bytes are ASCII without tabs, line breaks or form feeds (the same proof
+    ``csvscan`` gives for a CSV; a slice's buffer may hold more text, never less)."""
+    for column in columns:
+        text = column.buffers()[2]  # validity, offsets, characters
+        if text is None:
+            continue
+        data = text.to_pybytes()
+        if not data.isascii() or any(c in data for c in (b"\t", b"\n", b"\r", b"\f")):
+            return False
+    return True
+
+
 def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
     batch = getattr(inspection, "sheet_data", None)
     if batch is None:
@@ -205,8 +219,8 @@ def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None) -> int
     view = f"_sheet_{uuid.uuid4().hex}"
     con.register(view, arrow)
     try:
-        return _materialize(con, ident(view), table, inspection.headers,
-                            shape=shape_for(False) if shape_for else None)
+        shape = shape_for(_spaces_only(columns)) if shape_for else None
+        return _materialize(con, ident(view), table, inspection.headers, shape=shape)
     finally:
         con.unregister(view)
 

@@ -16,6 +16,7 @@ from metrics.clv_views import clv_report
 from metrics.customer_search import customer_view, find_customers
 from metrics.filters import Filters
 from ui import format as fmt
+from ui.access import plain
 from ui.cache import metric
 from ui.i18n import register, t
 from ui.tables import show_chart, show_table
@@ -122,10 +123,10 @@ def customer_360_section(con, filters: Filters, lang: str) -> None:
 
 def _summary(view, lang: str) -> None:
     row = view["summary"].iloc[0]
-    st.subheader(row["customer_name"] if isinstance(row["customer_name"], str) else row["customer_id"])
+    st.subheader(plain(row["customer_name"] if isinstance(row["customer_name"], str) else row["customer_id"]))
     details = [row[c] for c in ("customer_id", "region", "city", "industry", "channel", "owner",
                                 "email", "phone") if isinstance(row[c], str) and row[c]]
-    st.caption(" · ".join(str(d) for d in details))
+    st.caption(" · ".join(plain(d) for d in details))
     segment = view["segment"]
     if segment.empty:
         st.badge(t("No sale yet"), color="gray")
