@@ -1,4 +1,4 @@
-"""``python -m bench [--rows N] [--only NAME ...]``: run benchmarks, print one table."""
+"""``python -m bench [--rows N] [--only NAME ...] [--pandas-max-rows N]``: run benchmarks, print one table."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="run only this benchmark or group (e.g. load, load.csv); repeatable")
     parser.add_argument("--out", type=Path, default=OUT_DIR,
                         help="cache folder for generated data files (default: bench/out)")
+    parser.add_argument("--pandas-max-rows", type=int, default=None, metavar="N",
+                        help="skip the tutorial-pandas comparisons when --rows is above N "
+                             "(the table says so on each skipped row); default: never skip")
     parser.add_argument("--list", action="store_true", help="list benchmark names and exit")
     args = parser.parse_args(argv)
     if args.rows is not None and args.rows < 1:
@@ -46,7 +49,8 @@ def main(argv: list[str] | None = None, registry=None) -> int:
     if args.list:
         print("\n".join(sorted(registry)))
         return 0
-    results = run(registry, Context(rows=args.rows, out_dir=args.out), args.only)
+    context = Context(rows=args.rows, out_dir=args.out, pandas_max_rows=args.pandas_max_rows)
+    results = run(registry, context, args.only)
     if not results:
         print(f"No benchmark matches {', '.join(args.only)}; --list shows them.", file=sys.stderr)
         return 1

@@ -3,11 +3,12 @@ computed the way tutorials write them in pandas (groupby with per-group lambdas)
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
-from bench import data
+# One synthetic database per size for every metric benchmark (5M orders take gigabytes).
+from bench.metrics_sales import _database
 from bench.registry import Context, Result, benchmark, timed
 from metrics.filters import Filters
 
@@ -16,11 +17,6 @@ LINES_PER_ORDER = 2.5
 TARGET = 1.0  # at most as slow as the pandas version
 
 
-@lru_cache(maxsize=1)
-def _database(rows: int):
-    con = data.quiet_connection()
-    data.build_database(con, rows)
-    return con
 
 
 def _size(ctx: Context) -> tuple[int, str]:
@@ -29,9 +25,10 @@ def _size(ctx: Context) -> tuple[int, str]:
     return rows, f"{orders:,} orders ({rows:,} lines)"
 
 
-def _pandas_lines(con) -> pd.DataFrame:
+@cache
+def _pandas_lines(rows: int) -> pd.DataFrame:
     """The order lines as a tutorial would read them (not timed: it is the file read)."""
-    return con.execute("select order_id, cast(ordered_at as date) as order_date, customer_id, "
+    return _database(rows).execute("select order_id, cast(ordered_at as date) as order_date, customer_id, "
                        "cast(line_amount as double) as line_amount, "
                        "cast(cost_amount as double) as cost_amount from order_lines").df()
 
@@ -75,7 +72,9 @@ def clv_inputs_bench(ctx: Context) -> Result:
     rows, size = _size(ctx)
     con = _database(rows)
     ours, _ = timed(lambda: clv_inputs(con, Filters()))
-    lines = _pandas_lines(con)
+    if not ctx.runs_pandas(rows):
+        return ctx.pandas_skipped("metrics.clv.inputs", size, ours)
+    lines = _pandas_lines(rows)
     theirs, _ = timed(lambda: _pandas_inputs(lines))
     return Result("metrics.clv.inputs", size, ours, "pandas groupby + lambdas", theirs, TARGET)
 
@@ -87,7 +86,9 @@ def historical_bench(ctx: Context) -> Result:
     rows, size = _size(ctx)
     con = _database(rows)
     ours, _ = timed(lambda: historical_clv(con, Filters()))
-    lines = _pandas_lines(con)
+    if not ctx.runs_pandas(rows):
+        return ctx.pandas_skipped("metrics.clv.historical", size, ours)
+    lines = _pandas_lines(rows)
     theirs, _ = timed(lambda: _pandas_historical(lines))
     return Result("metrics.clv.historical", size, ours, "pandas groupby.apply", theirs, TARGET)
 

@@ -150,7 +150,9 @@ def _run(ctx: Context, name: str) -> list[Result]:
     label, size = f"metrics.deals.{name}", _size(rows)
     # Against the time budget: a ratio above 1 is over 0.5 s.
     results = [Result(label, size, ours, "budget", SECONDS_LIMIT, 1.0)]
-    if name in TUTORIAL:
+    if name in TUTORIAL and not ctx.runs_pandas(rows):
+        results.append(ctx.pandas_skipped(label + ".vs_pandas", size, ours))
+    elif name in TUTORIAL:
         frames = _frames(rows)
         tutorial, _ = timed(lambda: TUTORIAL[name](con, frames))
         results.append(Result(label + ".vs_pandas", size, ours, "tutorial pandas", tutorial))

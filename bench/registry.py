@@ -56,14 +56,25 @@ class Result:
 
 @dataclass(frozen=True)
 class Context:
-    """What every benchmark gets: the --rows override and the cache folder for data files."""
+    """What every benchmark gets: the --rows override, the cache folder for data files and the
+    largest size at which tutorial-pandas comparisons still run (--pandas-max-rows)."""
 
     rows: int | None = None
     out_dir: Path = OUT_DIR
+    pandas_max_rows: int | None = None
 
     def size(self, default: int) -> int:
         """Rows to use: ``--rows`` when given, else the benchmark's own default."""
         return self.rows if self.rows is not None else default
+
+    def runs_pandas(self, rows: int) -> bool:
+        """False when ``rows`` is above --pandas-max-rows: the pandas side is then skipped."""
+        return self.pandas_max_rows is None or rows <= self.pandas_max_rows
+
+    def pandas_skipped(self, name: str, size: str, seconds: float) -> Result:
+        """The row that says, in the table, that the pandas comparison was not run."""
+        return Result(name, size, seconds,
+                      f"tutorial pandas SKIPPED (above --pandas-max-rows {self.pandas_max_rows:,})")
 
 
 Benchmark = Callable[[Context], "Result | Iterable[Result]"]

@@ -5,6 +5,9 @@ per cleaned header. A mapping says which header feeds which canonical column; ea
 value is parsed by ``ingest.values.parse_sql``, columns the file lacks but that can be worked
 out come from ``ingest.derive.derivations``, and everything else is a typed NULL.
 
+Loads parse while staging instead (``parsed_shape``): the file's text is never stored, and
+validation (``over_parsed``) and the write (``write_columns``) read the parsed table.
+
 Only identifiers are put into the SQL, always quoted; user values never are.
 """
 

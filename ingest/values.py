@@ -99,8 +99,8 @@ def _number_sql(expr: str, kind: str, decimal_comma: bool | None, percent_scale:
     fast = _plain_number_sql(expr, kind, decimal_comma, percent_scale)
     if fast is None:
         return f"cast({parsed} as {SQL_TYPES[kind]})"
-    # Plain '-1234.5' (most exports, every Excel number) skips the general parser. A regex
-    # test is the cheapest guard DuckDB has (coalesce() would run both parsers on every row).
+    # Plain '-1234.5' (most exports, every Excel number) skips the general parser. This regex
+    # guard measured cheaper than string tests or coalesce(cast, general parser) on DuckDB 2.0.
     return (f"cast(case when regexp_full_match({expr}, '-?[0-9]+(?:\\.[0-9]+)?') then {fast} "
             f"else {parsed} end as {SQL_TYPES[kind]})")
 

@@ -196,7 +196,7 @@ def has_rows(con, measure: str) -> bool:
     with final as (select exists (select 1 from "{table}") as loaded)
     select * from final
     """
-    return bool(con.execute(sql).fetchone()[0])
+    return bool(con.execute(sql).fetchall()[0][0])
 
 
 def dimensions_for(measure: str) -> list[str]:

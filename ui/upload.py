@@ -27,10 +27,27 @@ from ingest.mapping import (
 from ingest.schema import TABLES
 from ingest.validate import validate
 from ui.access import plain
+from ui.i18n import register, t
 
 ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "parquet"]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "gb18030", "big5", "cp1252", "latin-1"]
 DELIMITERS = {",": "comma ,", ";": "semicolon ;", "\t": "tab", "|": "pipe |"}
+
+register({
+    "comma ,": "逗号 ,", "semicolon ;": "分号 ;", "tab": "制表符", "pipe |": "竖线 |",
+    "detected: {value}": "检测到：{value}", "Encoding": "编码", "Delimiter": "分隔符", "Sheet": "工作表",
+    "Detection is a guess: if the preview shows garbled characters, pick another.":
+        "检测结果只是猜测：如果预览出现乱码，请选择其他编码。",
+    "These headers were mapped before: the saved mapping is used. You can still change it.":
+        "这些表头以前对应过：已使用保存的对应关系，仍可修改。",
+    "{table} (detected, {sure} sure)": "{table}（自动识别，把握 {sure}）", "This file holds": "此文件内容",
+    "Canonical column": "标准列", "Meaning": "含义", "Required": "必填", "Column in your file": "文件中的列",
+    "Confidence": "置信度",
+    "Stage order of the funnel, first to last: edit the position numbers to reorder.":
+        "漏斗阶段顺序（从前到后）：修改序号即可调整顺序。",
+    "Remember this mapping for files with the same headers": "记住此对应关系，用于表头相同的文件",
+    "Loading…": "正在导入…",
+})
 NONE = "— not in this file —"
 
 
@@ -97,16 +114,16 @@ def reading_options(token: str):
     encoding = delimiter = sheet = None
     if first.format == "csv":
         options = [None, *ENCODINGS]
+        encoding_names = {None: t("detected: {value}", value=first.encoding)} | {e: e for e in ENCODINGS}
         encoding = cols[0].selectbox(
-            "Encoding", options, key=f"enc-{token}",
-            format_func=lambda e: f"detected: {first.encoding}" if e is None else e,
-            help="Detection is a guess: if the preview shows garbled characters, pick another.")
-        delimiter = cols[1].selectbox(
-            "Delimiter", [None, *DELIMITERS], key=f"delim-{token}",
-            format_func=lambda d: f"detected: {DELIMITERS.get(first.delimiter, first.delimiter)}"
-            if d is None else DELIMITERS[d])
+            t("Encoding"), options, key=f"enc-{token}", format_func=encoding_names.get,
+            help=t("Detection is a guess: if the preview shows garbled characters, pick another."))
+        detected = DELIMITERS.get(first.delimiter, first.delimiter)
+        delimiter_names = {None: t("detected: {value}", value=t(detected))} | {d: t(n) for d, n in DELIMITERS.items()}
+        delimiter = cols[1].selectbox(t("Delimiter"), [None, *DELIMITERS], key=f"delim-{token}",
+                                      format_func=delimiter_names.get)
     if first.sheets:
-        sheet = cols[2].selectbox("Sheet", first.sheets, key=f"sheet-{token}",
+        sheet = cols[2].selectbox(t("Sheet"), first.sheets, key=f"sheet-{token}",
                                   index=first.sheets.index(first.sheet) if first.sheet in first.sheets else 0)
     return inspection(token, encoding, delimiter, sheet)
 
@@ -117,12 +134,13 @@ def mapping_editor(token: str, insp) -> Mapping:
     saved = find_saved_mapping(insp.headers, mappings_dir)
     guess = saved or guess_mapping(insp.headers, insp.preview)
     if saved:
-        st.success("These headers were mapped before: the saved mapping is used. You can still change it.")
+        st.success(t("These headers were mapped before: the saved mapping is used. You can still change it."))
     tables = list(TABLES)
-    table = st.selectbox(
-        "This file holds", tables, index=tables.index(guess.table), key=f"table-{token}",
-        format_func=lambda t: TABLES[t].label + (f" (detected, {guess.table_confidence:.0%} sure)"
-                                                 if t == guess.table else ""))
+    table_names = {name: t(spec.label, context="table") for name, spec in TABLES.items()}
+    table_names[guess.table] = t("{table} (detected, {sure} sure)", table=table_names[guess.table],
+                                 sure=f"{guess.table_confidence:.0%}")
+    table = st.selectbox(t("This file holds"), tables, index=tables.index(guess.table), key=f"table-{token}",
+                         format_func=table_names.get)
     mapping = guess if table == guess.table else guess_mapping(insp.headers, insp.preview, table=table)
     spec = TABLES[table]
     rows = pd.DataFrame({
@@ -136,24 +154,23 @@ def mapping_editor(token: str, insp) -> Mapping:
         rows, key=f"map-{token}-{table}", hide_index=True, disabled=["column", "meaning", "required",
                                                                       "confidence"],
         column_config={
-            "column": st.column_config.TextColumn("Canonical column"),
-            "meaning": st.column_config.TextColumn("Meaning", width="large"),
-            "required": st.column_config.CheckboxColumn("Required"),
-            "source": st.column_config.SelectboxColumn("Column in your file", options=[NONE, *insp.headers],
+            "column": st.column_config.TextColumn(t("Canonical column")),
+            "meaning": st.column_config.TextColumn(t("Meaning"), width="large"),
+            "required": st.column_config.CheckboxColumn(t("Required")),
+            "source": st.column_config.SelectboxColumn(t("Column in your file"), options=[NONE, *insp.headers],
                                                        required=True),
-            "confidence": st.column_config.ProgressColumn("Confidence", min_value=0.0, max_value=1.0,
+            "confidence": st.column_config.ProgressColumn(t("Confidence"), min_value=0.0, max_value=1.0,
                                                           format="percent"),
         })
     columns = {r.column: r.source for r in edited.itertuples() if r.source != NONE}
     mapping = Mapping.from_dict({**mapping.to_dict(), "columns": columns})
     if table == "deals" and mapping.stage_order:
-        st.caption("Stage order of the funnel, first to last (drag to reorder is not available: "
-                   "edit the position numbers).")
+        st.caption(t("Stage order of the funnel, first to last: edit the position numbers to reorder."))
         order = st.data_editor(pd.DataFrame({"position": range(1, len(mapping.stage_order) + 1),
                                              "stage": mapping.stage_order}),
                                key=f"stages-{token}", hide_index=True, disabled=["stage"])
         mapping.stage_order = list(order.sort_values(["position", "stage"])["stage"])
-    if st.checkbox("Remember this mapping for files with the same headers", value=True,
+    if st.checkbox(t("Remember this mapping for files with the same headers"), value=True,
                    key=f"remember-{token}"):
         st.session_state[f"save-mapping-{token}"] = str(default_mapping_path(mappings_dir, insp.headers))
     else:
@@ -177,7 +194,7 @@ def check(con, insp, mapping: Mapping):
 
 def load(con, token: str, insp, mapping: Mapping, *, mode: str, dataset_id, user: str):
     """Load the valid rows in one transaction, with a progress bar."""
-    bar = st.progress(0.0, text="Loading…")
+    bar = st.progress(0.0, text=t("Loading…"))
 
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=message)
