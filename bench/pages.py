@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -31,6 +32,10 @@ DEFAULT_LINES = 2_500_000  # 2.5 lines per order: 1M orders
 SECONDS_LIMIT = 1.0
 TIMEOUT = 600  # seconds AppTest may take for one run (a cold page on a busy machine)
 ENVIRONMENT = ("CRM_DATABASE_PATH", "CRM_UPLOAD_DIR", "CRM_MAPPINGS_DIR", "CRM_LOAD_SAMPLE_DATA")
+# Outside `streamlit run` these warn on every cache call and run; the table is what matters.
+NOISY_LOGGERS = ("streamlit.runtime.scriptrunner_utils.script_run_context",
+                 "streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.state.session_state_proxy")
 _VERSIONS = itertools.count(time.time_ns() % 10**12)
 
 
@@ -168,12 +173,10 @@ def time_page(page: str) -> tuple[float, float, float, str | None]:
 
 
 def run_pages(rows: int, out_dir: Path) -> list[Result]:
-    from streamlit.logger import set_log_level
-
     from scripts.app_server import navigation_pages
 
-    # AppTest outside `streamlit run` warns on every cache call; the table is what matters here.
-    set_log_level("error")
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).disabled = True
     database = database_file(rows, out_dir)
     orders = (rows - 1) * 2 // 5 + 1  # order_no = line_no * 2 // 5 in bench._synthetic
     size = f"{orders:,} orders ({rows:,} lines), {database.stat().st_size / 1e6:.0f} MB"

@@ -8,7 +8,9 @@ once to refuse DTDs and entity declarations (billion laughs, external entities).
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import fastexcel
@@ -23,6 +25,11 @@ _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 _OVERLAP = max(len(m) for m in _FORBIDDEN) - 1
 _XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
+# Whole sheets kept for the next read of the same unchanged file (see ``read_whole_sheet``).
+_KEEP_SHEETS = 4
+_KEEP_BYTES = 256 * 1024 * 1024
+_kept: OrderedDict[tuple, pa.RecordBatch] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def check_zip(path: Path, display_name: str) -> None:
@@ -131,3 +138,26 @@ def read_sheet(path: Path, sheet: str, display_name: str, n_rows: int | None = N
     columns = [col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
                else col.cast(pa.string()) for col in batch.columns]
     return pa.RecordBatch.from_arrays(columns, names=names)
+
+
+def read_whole_sheet(path: Path, sheet: str, display_name: str) -> pa.RecordBatch:
+    """``read_sheet`` of the whole sheet, kept for the next call on the same unchanged file.
+
+    Reading the first rows of a sheet costs as much as reading all of it, and a load looks at
+    a sheet (``inspect``) before it stages it: keeping the last few sheets read (at most
+    _KEEP_SHEETS and _KEEP_BYTES in this process) makes that one read. Batches are immutable,
+    so threads may share them.
+    """
+    info = Path(path).stat()
+    key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns, sheet)
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    batch = read_sheet(Path(path), sheet, display_name)
+    if batch.nbytes <= _KEEP_BYTES:  # a bigger sheet is not kept: the next read pays again
+        with _kept_lock:
+            _kept[key] = batch
+            while len(_kept) > _KEEP_SHEETS or sum(b.nbytes for b in _kept.values()) > _KEEP_BYTES:
+                _kept.popitem(last=False)
+    return batch

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 import settings
 from ingest import excel, sniff
@@ -57,9 +56,6 @@ class Inspection:
     notes: list[str] = field(default_factory=list)  # things the user should know
     skip_lines: int = 0        # blank lines before the header line (text files)
     encoding_given: bool = False  # the user chose the encoding (decoding errors are errors)
-    # The whole sheet as read (strings, header row first); the first ``stage`` takes it
-    # instead of reading the workbook again. Not part of what the file holds.
-    sheet_data: pa.RecordBatch | None = field(default=None, repr=False, compare=False)
 
 
 def inspect(path, display_name=None, *, encoding=None, delimiter=None, sheet=None,
@@ -206,9 +202,9 @@ def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspec
                          file=display)
     header_only = None
     for name in [sheet] if sheet is not None else names:
-        # Reading part of a sheet costs as much as all of it: keep it all for staging.
-        data = excel.read_sheet(path, name, display)
-        records = data.slice(0, preview_rows * 5 + 1).to_pylist()
+        # Reading part of a sheet costs as much as all of it; staging reuses this read.
+        records = excel.read_whole_sheet(path, name, display).slice(0, preview_rows * 5 + 1)
+        records = records.to_pylist()
         records = [[row[k] for k in row] for row in records]
         if not records or not any(v is not None for v in records[0]):
             if sheet is not None:
@@ -225,7 +221,7 @@ def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspec
         return Inspection(path=path, display_name=display, format="excel", encoding=None,
                           encoding_confidence=1.0, delimiter=None, sheets=names, sheet=name,
                           excel_1904=excel.is_1904(path), headers=headers,
-                          raw_headers=raw_headers, preview=_frame(rows, headers), sheet_data=data)
+                          raw_headers=raw_headers, preview=_frame(rows, headers))
     if header_only:
         raise InputError(f"the sheet '{header_only}' has a header but no rows", file=display)
     raise InputError("every sheet of the workbook is empty", file=display)

@@ -2,9 +2,9 @@
 
 CSV goes through DuckDB's own parallel ``read_csv`` (non-UTF-8 text is first re-encoded to
 a UTF-8 scratch file in bounded memory); workbooks arrive as Arrow from fastexcel (read once:
-``inspect`` keeps the sheet it read); Parquet is read by DuckDB and cast to text. The table
-keeps the text, or, given a ``Shape``, values worked out from it in the same statement (the
-load parses while it reads, so the text is never stored).
+``inspect`` and staging share ``excel.read_whole_sheet``); Parquet is read by DuckDB and cast
+to text. The table keeps the text, or, given a ``Shape``, values worked out from it in the
+same statement (the load parses while it reads, so the text is never stored).
 """
 
 from __future__ import annotations
@@ -205,11 +205,8 @@ def _spaces_only(columns) -> bool:
 
 
 def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
-    batch = getattr(inspection, "sheet_data", None)
-    if batch is None:
-        batch = excel.read_sheet(Path(inspection.path), inspection.sheet, inspection.display_name)
-    else:
-        inspection.sheet_data = None  # the sheet inspect read; kept for one staging only
+    batch = excel.read_whole_sheet(Path(inspection.path), inspection.sheet,
+                                   inspection.display_name)
     width = len(inspection.headers)
     data = batch.slice(1)
     columns = list(data.columns[:width])

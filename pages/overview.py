@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
 from charts.overview import kpi_sparkline_values, trend_with_forecast
+from metrics.dimensions import date_bounds
+from metrics.filters import Filters
 from metrics.funnel import funnel
 from metrics.kpis import kpis
 from metrics.rfm import rfm_segments
@@ -15,10 +19,15 @@ from ui.access import data_link
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
+from ui.report_view import saved_reports_section
 from ui.tables import show_chart, show_table
 
 register({
     "Overview": "概览",
+    "The business at a glance: this period against the previous one of the same length.":
+        "业务一览：本期与等长的上一期对比。",
+    "Nothing is loaded yet. Load your CRM exports (orders, customers, deals, ...) on the Data page.":
+        "尚未导入数据。请在数据页导入 CRM 导出文件（订单、客户、商机等）。",
     "Gross revenue": "总销售额",
     "Net revenue": "净销售额",
     "kpi|Sales": "销售单数",
@@ -39,6 +48,8 @@ register({
     "Segment": "客户分群", "Share": "占比", "Revenue": "销售额",
 })
 
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "metrics" / "sales.md"
+
 con, user, filters = page_context()
 st.title(t("Overview"))
 
@@ -50,10 +61,16 @@ TILES = [
 ]
 FORMAT = {"amount": fmt.amount, "count": fmt.count, "percent": fmt.percent}
 
+st.caption(t("The business at a glance: this period against the previous one of the same length."))
+
 values = metric(kpis, con, filters)
 if values.empty:
-    st.info(t("No orders in this period. Widen the period or clear a filter, or load order data on "
-              "the Data page."))
+    if metric(date_bounds, con, Filters(owner_scope=filters.owner_scope))[1] is None:
+        st.info(t("Nothing is loaded yet. Load your CRM exports (orders, customers, deals, ...) on the "
+                  "Data page."))
+    else:
+        st.info(t("No orders in this period. Widen the period or clear a filter, or load order data on "
+                  "the Data page."))
     data_link()  # the Data page exists only for those who may load data
     st.stop()
 
@@ -115,6 +132,7 @@ with right:
                                 "revenue": st.column_config.NumberColumn(t("Revenue"), format="localized")})
 
 # Saved reports of the report builder, drawn small with the filters above.
-from ui.report_view import saved_reports_section
-
 saved_reports_section(con, filters)
+
+with st.expander(t("How these numbers are defined")):
+    st.markdown(DOCS.read_text(encoding="utf-8"))

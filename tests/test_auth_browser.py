@@ -128,9 +128,13 @@ def sign_in(browser, sub: str, heading: str):
 
 
 def tiles(page) -> dict[str, str]:
-    labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    return {label.strip(): value.strip() for label, value in zip(labels, values, strict=True)}
+    """Label -> value of each KPI tile, read tile by tile (a tile still drawing is waited for)."""
+    out = {}
+    for tile in page.locator('[data-testid="stMetric"]').all():
+        label = tile.locator('[data-testid="stMetricLabel"]').inner_text(timeout=30_000)
+        value = tile.locator('[data-testid="stMetricValue"]').inner_text(timeout=30_000)
+        out[label.strip()] = value.strip()
+    return out
 
 
 @pytest.fixture(scope="module")

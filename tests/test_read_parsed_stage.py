@@ -160,14 +160,41 @@ def test_a_workbook_is_read_once_per_load(tmp_path, con, monkeypatch):
     inspection = read.inspect(path)
     result = load(con, inspection, mapping)
     assert calls == ["Sheet"]
-    assert inspection.sheet_data is None  # handed to the one staging, not kept
     assert result.rows_loaded == 2
     got = con.execute("select order_id, customer_name, line_amount from order_lines "
                       "order by order_id").fetchall()
+    # The tab makes staging strip every kind of whitespace, not only spaces.
     assert got == [("A1", "Ann", Decimal("10.0000")), ("A2", "Bob", Decimal("2.5000"))]
-    # A second staging of the same inspection reads the file again.
-    assert read.stage(con, inspection, "again") == 2
-    assert calls == ["Sheet", "Sheet"]
+
+
+def test_a_changed_workbook_is_read_again(tmp_path, con):
+    path = _workbook(tmp_path / "o.xlsx", [["Order"], ["A1"]])
+    inspection = read.inspect(path)
+    _workbook(path, [["Order"], ["B1"], ["B2"]])  # saved again after it was looked at
+    assert read.stage(con, inspection, "t") == 2
+    assert con.execute('select "Order" from t order by source_row').fetchall() == [("B1",), ("B2",)]
+
+
+@pytest.mark.parametrize("keep_sheets,keep_bytes,expected", [
+    (4, 1 << 20, ["a.xlsx", "b.xlsx"]),                      # both kept
+    (1, 1 << 20, ["a.xlsx", "b.xlsx", "a.xlsx"]),            # b pushed a out
+    (4, 1, ["a.xlsx", "b.xlsx", "a.xlsx"]),                  # too big to keep at all
+], ids=["kept", "one-sheet-kept", "too-big"])
+def test_sheets_kept_are_bounded(tmp_path, monkeypatch, keep_sheets, keep_bytes, expected):
+    from collections import OrderedDict
+
+    monkeypatch.setattr(excel, "_kept", OrderedDict())
+    monkeypatch.setattr(excel, "_KEEP_SHEETS", keep_sheets)
+    monkeypatch.setattr(excel, "_KEEP_BYTES", keep_bytes)
+    calls = []
+    real = excel.read_sheet
+    monkeypatch.setattr(excel, "read_sheet",
+                        lambda path, *a, **k: calls.append(path.name) or real(path, *a, **k))
+    a = _workbook(tmp_path / "a.xlsx", [["x"], ["1"]])
+    b = _workbook(tmp_path / "b.xlsx", [["y"], ["2"]])
+    for path in (a, b, a):
+        assert excel.read_whole_sheet(path, "Sheet", path.name).num_rows == 2
+    assert calls == expected
 
 
 @pytest.mark.parametrize("values,expected", [

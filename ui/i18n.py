@@ -16,6 +16,7 @@ ZH: dict[str, str] = {
         "当前用户：{name}（{role}）。未配置登录：本应用以本地管理员身份运行。",
     "No deals in this period.": "此时间范围内没有商机。",
     "Download every table (XLSX)": "下载全部表格 (XLSX)",
+    "How these numbers are defined": "指标定义",
 }
 
 

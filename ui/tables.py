@@ -47,6 +47,7 @@ def show_table(frame: pd.DataFrame, name: str, *, column_config=None, height="au
     Returns what st.dataframe returns (the selection state when ``on_select`` is given).
     """
     st.session_state.setdefault(_RUN_TABLES, {})[name] = frame
+    kwargs.setdefault("placeholder", "–")  # a missing value reads as a dash, not "None"
     shown = st.dataframe(frame, hide_index=True, column_config=column_config, height=height,
                          key=key, **kwargs)
     if downloads and not frame.empty:
