@@ -87,13 +87,47 @@ def sales_lines_sql(filters: Filters, params: Params) -> str:
     """
 
 
+# Filters that read a customer attribute (a line's region, channel, owner and campaign fall back
+# to the customer's) or need customers at all; without them orders skip the customers join.
+_CUSTOMER_FILTERS = ("regions", "channels", "owners", "campaigns", "segments")
+
+
+def _needs_customers(filters: Filters) -> bool:
+    return filters.owner_scope is not None or any(getattr(filters, f) for f in _CUSTOMER_FILTERS)
+
+
+def _plain_lines_sql(filters: Filters, params: Params) -> str:
+    """sales_lines_sql's rows and line columns without the customers join, for filters that
+    need no customer attribute (the left join on one row per customer adds no row either)."""
+    where = where_clauses(filters, params, date_expr="order_date", dims={"product": "product"})
+    return f"""
+    select * from (
+      select
+        coalesce(l.order_id, 'row-' || cast(l.dataset_id as varchar) || '-'
+                 || cast(l.source_row as varchar)) as order_key,
+        cast(l.ordered_at as date) as order_date,
+        l.ordered_at,
+        l.customer_id,
+        coalesce(l.product_name, l.product_id) as product,
+        l.line_amount,
+        l.cost_amount
+      from order_lines l
+      where l.line_amount is not null and l.ordered_at is not null
+    ) sales_lines
+    where {and_all(where)}
+    """
+
+
 def orders_sql(filters: Filters, params: Params) -> str:
     """SELECT of orders, one row per order: order_key, customer_id, order_date, ordered_at,
     order_total, cost_total, is_sale, is_return. Zero-total orders are dropped.
 
     An order's date is its first line's; its customer the (first non-empty) customer of its lines.
     """
-    lines = sales_lines_sql(filters, params)
+    if _needs_customers(filters):
+        lines = sales_lines_sql(filters, params)
+    else:
+        lines = _plain_lines_sql(filters, params)
     return f"""
     select * from (
       select

@@ -28,6 +28,10 @@ from metrics.filters import Filters, Params
 DEFAULT_UNIT = "W"
 DEFAULT_HORIZON_MONTHS = 12
 DEFAULT_ANNUAL_DISCOUNT_RATE = 0.10
+# Above this many customers the models are fitted on a fixed-seed random sample of them: the
+# estimates barely move beyond it, and the fit's time grows with the customers.
+DEFAULT_FIT_CUSTOMERS = 20_000
+FIT_SAMPLE_SEED = 20050101
 # Length of one unit in days; a month is the mean Gregorian month.
 DAYS_PER_MONTH = 365.25 / 12
 UNITS = {"D": ("days", 1.0), "W": ("weeks", 7.0), "M": ("months", DAYS_PER_MONTH)}
@@ -48,6 +52,7 @@ __all__ = [
     "clv_summary_sql",
     "fit_bgnbd",
     "fit_clv",
+    "fit_sample",
     "fit_gamma_gamma",
     "historical_clv",
     "model_frame",
@@ -181,11 +186,25 @@ def historical_clv(con, filters: Filters) -> pd.DataFrame:
     return frame
 
 
-def fit_clv(inputs: pd.DataFrame, min_repeat_customers: int = DEFAULT_MIN_REPEAT_CUSTOMERS
-            ) -> tuple[BGNBDFit, GammaGammaFit]:
-    """Both models fitted on one clv_inputs frame; NotEnoughData when it cannot support them."""
-    bgnbd = fit_bgnbd(inputs, min_repeat_customers)
-    gamma_gamma = fit_gamma_gamma(inputs, min_repeat_customers)
+def fit_sample(inputs: pd.DataFrame, max_customers: int = DEFAULT_FIT_CUSTOMERS) -> pd.DataFrame:
+    """The rows of ``inputs`` the models are fitted on: all of them up to ``max_customers``,
+    else ``max_customers`` rows drawn without replacement by a fixed-seed generator, in their
+    original order (the same inputs always give the same sample)."""
+    if max_customers < 1:
+        raise ValueError("max_customers must be at least 1")
+    if len(inputs) <= max_customers:
+        return inputs
+    chosen = np.random.default_rng(FIT_SAMPLE_SEED).choice(len(inputs), max_customers, replace=False)
+    return inputs.iloc[np.sort(chosen)]
+
+
+def fit_clv(inputs: pd.DataFrame, min_repeat_customers: int = DEFAULT_MIN_REPEAT_CUSTOMERS,
+            max_customers: int = DEFAULT_FIT_CUSTOMERS) -> tuple[BGNBDFit, GammaGammaFit]:
+    """Both models fitted on one clv_inputs frame (on ``fit_sample(inputs, max_customers)``);
+    NotEnoughData when it cannot support them."""
+    sample = fit_sample(inputs, max_customers)
+    bgnbd = fit_bgnbd(sample, min_repeat_customers)
+    gamma_gamma = fit_gamma_gamma(sample, min_repeat_customers)
     if gamma_gamma.q <= 1:
         raise NotEnoughData("Gamma-Gamma fit has q <= 1, so mean spend per purchase is unbounded; "
                             "predictive CLV is not meaningful on this data")
