@@ -381,3 +381,29 @@ def campaign_channels(con, filters: Filters, *,
     select * from final order by revenue desc nulls last, channel
     """
     return frame(con, sql, params, CHANNEL_COLUMNS)
+
+
+def _nonzero(values: pd.Series) -> pd.Series:
+    """SQL's nullif(values, 0): zero becomes missing, so a ratio over it is missing too."""
+    return values.where(values != 0)
+
+
+def channels_from_campaigns(per_campaign: pd.DataFrame) -> pd.DataFrame:
+    """campaign_channels' frame from a ``campaigns`` frame of the same arguments, without
+    running the attribution again: one row per channel, CHANNEL_COLUMNS, same order."""
+    summed = ["cost", "impressions", "clicks", "leads", "conversions", "revenue", "new_customers"]
+    data = per_campaign.assign(channel=per_campaign["channel"].fillna("(not set)"))
+    sums = data.groupby("channel", sort=False)[summed].sum(min_count=1)
+    sums.insert(0, "campaigns", data.groupby("channel", sort=False).size())
+    sums = sums.astype("float64").astype({"campaigns": "int64"}).reset_index()
+    sums["ctr"] = sums["clicks"] / _nonzero(sums["impressions"])
+    sums["conversion_rate"] = sums["conversions"] / _nonzero(
+        _nonzero(sums["leads"]).fillna(sums["clicks"]))
+    sums["roi"] = (sums["revenue"] - sums["cost"]) / _nonzero(sums["cost"])
+    sums["roas"] = sums["revenue"] / _nonzero(sums["cost"])
+    sums["cost_per_conversion"] = sums["cost"] / _nonzero(sums["conversions"])
+    sums["cac"] = sums["cost"] / _nonzero(sums["new_customers"])
+    sums = sums.sort_values(["revenue", "channel"], ascending=[False, True], na_position="last",
+                            kind="stable")
+    return sums.reset_index(drop=True)[CHANNEL_COLUMNS]
+

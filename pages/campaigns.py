@@ -10,7 +10,7 @@ import streamlit as st
 from charts.campaigns import CAMPAIGN_PICK, bubble_chart, channel_chart
 from metrics.campaign_lists import campaign_data_loaded, campaign_deals, campaign_sales
 from metrics.campaigns import DEFAULT_ATTRIBUTION_DAYS, campaign_channels, campaigns
-from ui.access import data_link
+from ui.access import data_link, plain
 from ui.cache import metric
 from ui.context import page_context
 from ui.i18n import language, register, t
@@ -146,7 +146,7 @@ if campaign is None:
     st.caption(t("Click a bubble above, or pick a campaign."))
 else:
     row = per_campaign[per_campaign["campaign_id"] == campaign].iloc[0]
-    label = names[campaign]
+    label = plain(names[campaign])  # campaign names come from the data
     if row["revenue_source"] == "orders":
         st.markdown("**" + t("Sales in the period attributed to {campaign}.", campaign=label)
                     + "**")

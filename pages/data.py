@@ -85,7 +85,7 @@ with add_tab:
             st.subheader(t("1. Read"), divider="gray")
             insp = upload.reading_options(token)
             for note in insp.notes:
-                st.info(note)
+                st.info(plain(note))  # notes quote the file's name
             st.dataframe(insp.preview, hide_index=True, height=240)
 
             st.subheader(t("2. Map columns"), divider="gray")

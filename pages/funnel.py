@@ -19,6 +19,7 @@ from metrics.funnel import funnel, pipeline, stage_durations
 from ui import format as fmt
 from ui.access import data_link, plain
 from ui.cache import metric
+from ui.columns import deal_list_columns
 from ui.context import page_context
 from ui.i18n import language, register, t
 from ui.links import linked
@@ -207,21 +208,7 @@ if stage is not None:
         lambda limit, offset: metric(stage_deals, con, filters, stage,
                                      by=by if group is not None else None, group=group,
                                      limit=limit, offset=offset, **stage_args),
-        "Deals behind a stage", key="stage_deals", column_config={
-            "deal_id": st.column_config.TextColumn(t("Deal")),
-            "deal_name": st.column_config.TextColumn(t("Deal name")),
-            "customer_id": st.column_config.TextColumn(t("Customer")),
-            "owner": st.column_config.TextColumn(t("Owner")),
-            "source": st.column_config.TextColumn(t("Source")),
-            "product_name": st.column_config.TextColumn(t("Product")),
-            "stage": st.column_config.TextColumn(t("Stage")),
-            "status": st.column_config.TextColumn(t("Status")),
-            "deal_amount": st.column_config.NumberColumn(t("Amount"), format="accounting"),
-            "probability": st.column_config.NumberColumn(t("Probability"), format="percent"),
-            "created_date": st.column_config.DateColumn(t("Created on")),
-            "close_date": st.column_config.DateColumn(t("Closed")),
-            "days_to_close": st.column_config.NumberColumn(t("Days to close")),
-        })
+        "Deals behind a stage", key="stage_deals", column_config=deal_list_columns())
 else:
     st.caption(t("Click a bar or a cell above, or pick a stage."))
 

@@ -13,8 +13,9 @@ from metrics.funnel import pipeline
 from metrics.kpis import kpis
 from metrics.team import rep_activities, reps
 from ui import format as fmt
-from ui.access import data_link
+from ui.access import data_link, plain
 from ui.cache import metric
+from ui.columns import deal_list_columns
 from ui.context import page_context
 from ui.i18n import language, register, t
 from ui.links import linked
@@ -153,28 +154,13 @@ rep = st.selectbox(t("Rep"), owners, index=None, key="rep", bind="query-params",
 if rep is None:
     st.caption(t("Click a bar above, or pick a rep."))
 elif basis == "deals":
-    st.markdown("**" + t("Deals of {rep}: won and lost in the period, and open now.", rep=rep)
+    st.markdown("**" + t("Deals of {rep}: won and lost in the period, and open now.", rep=plain(rep))
                 + "**")
     paged_table(lambda limit, offset: metric(rep_deals, con, filters, rep, limit=limit,
                                              offset=offset),
-                "Deals of a rep", key="rep_deals", column_config={
-                    "deal_id": st.column_config.TextColumn(t("Deal")),
-                    "deal_name": st.column_config.TextColumn(t("Deal name")),
-                    "customer_id": st.column_config.TextColumn(t("Customer")),
-                    "owner": st.column_config.TextColumn(t("Owner")),
-                    "source": st.column_config.TextColumn(t("Source")),
-                    "product_name": st.column_config.TextColumn(t("Product")),
-                    "stage": st.column_config.TextColumn(t("Stage")),
-                    "status": st.column_config.TextColumn(t("Status")),
-                    "deal_amount": st.column_config.NumberColumn(t("Amount"), format=MONEY),
-                    "probability": st.column_config.NumberColumn(t("Probability"),
-                                                                 format="percent"),
-                    "created_date": st.column_config.DateColumn(t("Created on")),
-                    "close_date": st.column_config.DateColumn(t("Closed")),
-                    "days_to_close": st.column_config.NumberColumn(t("Days to close")),
-                })
+                "Deals of a rep", key="rep_deals", column_config=deal_list_columns())
 else:
-    st.markdown("**" + t("Sales of {rep} in the period.", rep=rep) + "**")
+    st.markdown("**" + t("Sales of {rep} in the period.", rep=plain(rep)) + "**")
     paged_table(lambda limit, offset: metric(rep_sales, con, filters, rep, limit=limit,
                                              offset=offset),
                 "Sales of a rep", key="rep_sales", column_config={

@@ -13,6 +13,7 @@ from metrics.campaigns import (
     CHANNEL_COLUMNS,
     campaign_channels,
     campaigns,
+    channels_from_campaigns,
 )
 from metrics.filters import Filters
 
@@ -206,6 +207,20 @@ def test_channels(shop):
          1000.0),
     ]
     check(campaign_channels(shop, Filters()), expected, CHANNEL_COLUMNS)
+    # The page derives the same table from its campaigns frame, without a second attribution.
+    check(channels_from_campaigns(campaigns(shop, Filters())), expected, CHANNEL_COLUMNS)
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(start_date=date(2024, 3, 1), end_date=date(2024, 3, 31)),
+    Filters(owner_scope=("ann",)),
+    Filters(channels=("search",)),
+], ids=["all", "march", "owner_scope_ann", "search"])
+def test_channels_from_campaigns_equal_campaign_channels(shop, filters):
+    # Invariant: summing the campaigns frame in pandas gives campaign_channels' SQL frame.
+    derived = channels_from_campaigns(campaigns(shop, filters))
+    pd.testing.assert_frame_equal(derived, campaign_channels(shop, filters), check_dtype=False)
 
 
 def test_channel_totals_equal_campaign_totals(shop):
