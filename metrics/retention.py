@@ -155,6 +155,23 @@ def retention_curve(con, filters: Filters, grain: str = "month") -> pd.DataFrame
     return con.execute(sql, params).df()[CURVE_COLUMNS]
 
 
+def curve_from_cohorts(cells: pd.DataFrame) -> pd.DataFrame:
+    """retention_curve's frame from a ``cohorts`` frame of the same arguments, without running
+    the cohorts query again: one row per period, CURVE_COLUMNS."""
+    period_0 = cells.loc[cells["period"] == 0, ["cohort_start", "revenue"]]
+    revenue_0 = cells["cohort_start"].map(period_0.set_index("cohort_start")["revenue"])
+    data = cells.assign(revenue_0=revenue_0)
+    curve = data.groupby("period", sort=True).agg(
+        cohorts=("cohort_start", "size"), cohort_customers=("cohort_size", "sum"),
+        customers=("customers", "sum"), revenue=("revenue", "sum"),
+        revenue_0=("revenue_0", "sum")).reset_index()
+    # SQL sums of counts arrive as doubles: the same dtypes as retention_curve.
+    curve = curve.astype({"cohort_customers": "float64", "customers": "float64"})
+    curve["retention_rate"] = curve["customers"] / curve["cohort_customers"]
+    curve["revenue_retention"] = curve["revenue"] / curve["revenue_0"].where(curve["revenue_0"] != 0)
+    return curve[CURVE_COLUMNS]
+
+
 def churn(con, filters: Filters, window_days: int = DEFAULT_CHURN_WINDOW_DAYS,
           as_of: date | None = None) -> pd.DataFrame:
     """One row: as_of, window_days, customers (with a sale before as_of), active_customers

@@ -9,7 +9,11 @@ import streamlit as st
 
 from charts.campaigns import CAMPAIGN_PICK, bubble_chart, channel_chart
 from metrics.campaign_lists import campaign_data_loaded, campaign_deals, campaign_sales
-from metrics.campaigns import DEFAULT_ATTRIBUTION_DAYS, campaign_channels, campaigns
+from metrics.campaigns import (
+    DEFAULT_ATTRIBUTION_DAYS,
+    campaigns,
+    channels_from_campaigns,
+)
 from ui.access import data_link, plain
 from ui.cache import metric
 from ui.context import page_context
@@ -81,7 +85,8 @@ if per_campaign.empty:
     st.info(t("No campaign has cost or attributed revenue in this period. Widen the period or "
               "clear a filter."))
     st.stop()
-per_channel = metric(campaign_channels, con, filters, attribution_days=int(window))
+# Channels are sums of the campaigns: no second attribution query.
+per_channel = channels_from_campaigns(per_campaign)
 
 TITLES = {"campaign": t("Campaign"), "channel": t("Channel"), "cost": t("Cost"),
           "revenue": t("Revenue"), "conversions": t("Conversions"), "roi": t("ROI"),

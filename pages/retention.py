@@ -14,7 +14,7 @@ from charts.retention import (
     retention_curve_chart,
 )
 from metrics.customer_search import orders_loaded
-from metrics.retention import churn, cohorts, retention_curve, time_between_purchases
+from metrics.retention import churn, cohorts, curve_from_cohorts, time_between_purchases
 from metrics.retention_drill import cohort_customers, purchase_gap_distribution
 from ui import format as fmt
 from ui.access import data_link
@@ -165,9 +165,10 @@ def drill_section(cells) -> None:
                                                              format=NUMBER)})
 
 
-def curve_section() -> None:
+def curve_section(cells) -> None:
     st.subheader(t("Average retention curve"))
-    curve = metric(retention_curve, con, filters, grain=grain)
+    # The curve sums the cohort cells already loaded: no second cohorts query.
+    curve = curve_from_cohorts(cells)
     left, right = st.columns([3, 2])
     with left:
         show_chart(retention_curve_chart(curve, lang, value, TITLES), "retention_curve",
@@ -196,7 +197,7 @@ if cells.empty:
 else:
     heatmap_section(cells)
     drill_section(cells)
-    curve_section()
+    curve_section(cells)
 
 # --- Churn --------------------------------------------------------------------------------
 st.subheader(t("Churn"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from fixture_rows import insert
 
 from metrics import base
 from metrics.filters import Filters, Params
-from tests.fixture_rows import insert
 
 LINES = [
     # o1: two lines of c1 (10 + 5 = 15, a sale); o2: c2's return (-4); o3: zero total (dropped);

@@ -220,7 +220,7 @@ def test_channels(shop):
 def test_channels_from_campaigns_equal_campaign_channels(shop, filters):
     # Invariant: summing the campaigns frame in pandas gives campaign_channels' SQL frame.
     derived = channels_from_campaigns(campaigns(shop, filters))
-    pd.testing.assert_frame_equal(derived, campaign_channels(shop, filters), check_dtype=False)
+    pd.testing.assert_frame_equal(derived, campaign_channels(shop, filters))
 
 
 def test_channel_totals_equal_campaign_totals(shop):

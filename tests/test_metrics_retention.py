@@ -17,6 +17,7 @@ from metrics.retention import (
     GAP_COLUMNS,
     churn,
     cohorts,
+    curve_from_cohorts,
     retention_curve,
     time_between_purchases,
 )
@@ -161,6 +162,16 @@ def test_retention_curve_weights_cohorts_that_reach_each_period(shop):
 ])
 def test_retention_curve_filters(shop, filters, rows):
     assert_frame(retention_curve(shop, filters), pd.DataFrame(rows, columns=CURVE_COLUMNS))
+    # The page derives the curve from its cohorts frame: the same hand-worked rows.
+    assert_frame(curve_from_cohorts(cohorts(shop, filters)),
+                 pd.DataFrame(rows, columns=CURVE_COLUMNS))
+
+
+@pytest.mark.parametrize("grain", ["week", "month", "quarter"])
+def test_curve_from_cohorts_equals_retention_curve(shop, grain):
+    # Invariant: the curve summed in pandas from the cells is the SQL curve, dtypes included.
+    pd.testing.assert_frame_equal(curve_from_cohorts(cohorts(shop, Filters(), grain)),
+                                  retention_curve(shop, Filters(), grain))
 
 
 # As-of Apr 2 (the day after c1's Apr 1 sale). Recency: c1 1, c2 18, c3 32, c4 23, c6 57.
