@@ -27,12 +27,12 @@ GAP_COLUMNS = ["transition", "gaps", "customers", "mean_days", "median_days", "p
                "p75_days"]
 
 
-def cohorts_sql(filters: Filters, params: Params, grain: str = "month") -> str:
-    """SELECT, one row per cohort per period from 0 to the last period the data reaches:
-    cohort, cohort_start, cohort_index, period, cohort_size, customers, retention_rate,
-    revenue, revenue_retention, revenue_0 (the cohort's revenue in period 0)."""
-    # First sales and activity over all dates up to the end date, honouring the other filters;
-    # one scan only (DuckDB 2.0's common_subplan optimizer can mix up two filtered copies).
+def cohort_scope_sql(filters: Filters, params: Params) -> tuple[str, list[str]]:
+    """(history, conditions): the orders SELECT that cohorts are built from — all dates up to the
+    end date, every other filter — and the conditions on ``first_date`` (a customer's first
+    sale) and ``customer_id`` that pick the cohort members the filters ask for. The conditions
+    may refer to a CTE named ``history`` holding that SELECT."""
+    # One scan only (DuckDB 2.0's common_subplan optimizer can mix up two filtered copies).
     history = orders_sql(replace(filters, start_date=None, segments=()), params)
     conditions = []
     in_period = "true"
@@ -46,6 +46,14 @@ def cohorts_sql(filters: Filters, params: Params, grain: str = "month") -> str:
 
         conditions.append(segment_condition_sql(f"select * from history where {in_period}",
                                                 filters.segments, params))
+    return history, conditions
+
+
+def cohorts_sql(filters: Filters, params: Params, grain: str = "month") -> str:
+    """SELECT, one row per cohort per period from 0 to the last period the data reaches:
+    cohort, cohort_start, cohort_index, period, cohort_size, customers, retention_rate,
+    revenue, revenue_retention, revenue_0 (the cohort's revenue in period 0)."""
+    history, conditions = cohort_scope_sql(filters, params)
     cohort_where = " and ".join(conditions) or "true"
     index = period_index_sql("order_date", grain)
     return f"""

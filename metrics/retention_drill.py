@@ -6,7 +6,6 @@ Definitions: docs/metrics/retention.md. Cohort membership is that of ``metrics.r
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -14,6 +13,7 @@ import pandas as pd
 from metrics.base import customers_current_sql, orders_sql
 from metrics.filters import Filters, Params
 from metrics.grains import period_index_sql, period_start_sql
+from metrics.retention import cohort_scope_sql
 from metrics.sqlparts import values_sql
 
 # Inclusive day ranges of the gap histogram; the last bucket is open-ended.
@@ -39,19 +39,9 @@ def cohort_customers(con, filters: Filters, *, cohort_start: date, period: int,
     if not 1 <= limit <= MAX_PAGE or offset < 0 or period < 0:
         raise ValueError(f"limit must be 1 to {MAX_PAGE}, offset and period 0 or more")
     params = Params()
-    # The same history as cohorts(): all dates up to the end, every other filter.
-    history = orders_sql(replace(filters, start_date=None, segments=()), params)
-    conditions = [f"{period_start_sql('first_date', grain)} = cast({params.add(cohort_start)} as date)"]
-    in_period = "true"
-    if filters.start_date is not None:
-        start = params.add(filters.start_date)
-        conditions.append(f"first_date >= {start}")
-        in_period = f"order_date >= {start}"
-    if filters.segments:
-        from metrics.rfm import segment_condition_sql
-
-        conditions.append(segment_condition_sql(f"select * from history where {in_period}",
-                                                filters.segments, params))
+    # The same members as cohorts(), narrowed to the one cohort.
+    history, conditions = cohort_scope_sql(filters, params)
+    conditions.append(f"{period_start_sql('first_date', grain)} = cast({params.add(cohort_start)} as date)")
     index = period_index_sql("order_date", grain)
     sql = f"""
     with history as materialized ({history}),
