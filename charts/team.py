@@ -52,26 +52,3 @@ def leaderboard(frame: pd.DataFrame, value: str, lang: str, titles: dict | None 
     labels = base.mark_text(align="left", dx=8, fontSize=12, color="#334155").encode(
         x=alt.X("label_at:Q", scale=scale), text="label:N")
     return (bars + target + labels).properties(height=alt.Step(32))
-
-
-def activities_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None) -> alt.Chart:
-    """Activities per rep (metrics.team.rep_activities) as horizontal bars stacked by activity
-    type, the busiest rep on top."""
-    names = _titles(titles, owner="Rep", activity_type="Type", activities="Activities",
-                    customers="Customers", duration_minutes="Minutes")
-    return alt.Chart(frame).mark_bar().encode(
-        y=alt.Y("owner:N", title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT),
-                sort=alt.EncodingSortField(field="activities", op="sum", order="descending")),
-        x=alt.X("activities:Q", title=names["activities"],
-                axis=axis(lang, "amount", names["activities"])),
-        color=alt.Color("activity_type:N", title=names["activity_type"]),
-        order=alt.Order("activity_type:N"),
-        tooltip=[alt.Tooltip("owner:N", title=names["owner"]),
-                 alt.Tooltip("activity_type:N", title=names["activity_type"]),
-                 alt.Tooltip("activities:Q", title=names["activities"],
-                             format=tooltip_format("count")),
-                 alt.Tooltip("customers:Q", title=names["customers"],
-                             format=tooltip_format("count")),
-                 alt.Tooltip("duration_minutes:Q", title=names["duration_minutes"],
-                             format=tooltip_format("count"))],
-    ).properties(height=alt.Step(28))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from charts.team import REP_PICK, activities_chart, leaderboard
+from charts.service import activities_by_rep_chart
+from charts.team import REP_PICK, leaderboard
 from metrics.deal_lists import rep_deals, rep_sales, revenue_basis, team_data_loaded
 from metrics.funnel import pipeline
 from metrics.kpis import kpis
@@ -142,7 +143,7 @@ show_table(board, "Reps", key="reps_table", column_config={
 activity = metric(rep_activities, con, filters)
 if not activity.empty:
     st.subheader(t("Activities by type"))
-    show_chart(activities_chart(activity, lang, titles), "activities_by_type", key="activities")
+    show_chart(activities_by_rep_chart(activity, lang, titles), "activities_by_type", key="activities")
 
 # --- Drill-down: the deals or sales behind a rep ------------------------------------------
 st.subheader(t("Behind a rep's row"))
