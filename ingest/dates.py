@@ -132,7 +132,8 @@ def timestamp_sql(expr: str, *, date_order: str = "auto", excel_1904: bool = Fal
         "when regexp_full_match(s, '[0-9]{12,13}') then epoch_ms(try_cast(s as bigint)) "
         "when regexp_full_match(s, '[0-9]{1,5}(?:\\.[0-9]+)?') "
         f"and not regexp_full_match(s, '[0-9]{{4}}') then {serial} "
-        f"when regexp_matches(s, '[A-Z]{{3}}') then {months} "
+        # DuckDB's strptime reads the words 'infinity' and 'epoch' under any format: want a digit.
+        f"when regexp_matches(s, '[A-Z]{{3}}') and regexp_matches(s, '[0-9]') then {months} "
         "end")
     general = let(_normalized(expr), "s", body)
     # Plain ISO text (most exports) is cast directly; DuckDB reads it as we would.

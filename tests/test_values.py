@@ -189,8 +189,10 @@ def test_timestamp_parses(db, raw, expected):
 
 @pytest.mark.parametrize("raw", [
     "60", "2024", "2024-02-30", "13/13/2024", "8:26 PM", "abc", "2024-03-05 13:00 PM", "0", "2024-13",
+    "infinity", "-Infinity", "epoch", "now", "today",
 ], ids=["phantom-1900-02-29", "bare-year", "feb-30", "no-month-13", "time-only", "word",
-        "13-pm", "serial-zero", "year-month-13"])
+        "13-pm", "serial-zero", "year-month-13", "infinity-word", "minus-infinity-word",
+        "epoch-word", "now-word", "today-word"])
 def test_timestamp_unparseable_is_null(db, raw):
     assert parse(db, raw, "timestamp") is None
 
