@@ -46,6 +46,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("preview_rows", 20, "Rows shown in previews of a file before it is loaded."),
     Setting("mappings_dir", str(ROOT / "data" / "mappings"),
             "Folder where saved column mappings are kept as plain JSON files."),
+    Setting("excluded_order_statuses",
+            "cancelled, canceled, voided, 交易关闭, 退款成功, 已取消, 已关闭, 订单取消, 交易取消",
+            "Comma-separated order statuses (any letter case) that mean an order did not take "
+            "place: its lines count in no revenue, sale or return. The defaults are cancelled and "
+            "voided orders and the closed and fully refunded orders of Chinese platforms, whose "
+            "exports keep the paid amount on such orders. Do not add a status that the export "
+            "also gives to separate negative return lines (Shopify's 'refunded'): the return "
+            "would then vanish with the sale. Empty: every status counts."),
     Setting("admin_emails", "",
             "Comma-separated e-mails that become admins the first time they sign in (when "
             "sign-in is configured and they have no user record yet). Nobody else becomes "

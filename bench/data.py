@@ -15,6 +15,7 @@ import duckdb
 
 from bench import _synthetic as synthetic
 from bench.registry import OUT_DIR
+from ingest.parts import base_table
 from ingest.schema import TABLES, create_tables
 
 GENERATOR_VERSION = 1
@@ -172,14 +173,15 @@ def orders_xlsx(rows: int = 100_000, out_dir: Path = OUT_DIR) -> Path:
 def build_database(con: duckdb.DuckDBPyConnection, rows: int, dataset_id: int = 1) -> dict[str, int]:
     """Fill every canonical table of ``con`` for a dataset of ``rows`` order lines, in SQL.
 
-    Creates the tables when missing and tags every row with ``dataset_id``. Returns
-    {table: rows inserted}. Catalog tables (``datasets``...) are the store's business.
+    Creates the tables when missing and tags every row with ``dataset_id``. Rows go to each
+    table's base table (``ingest.parts.base_table``): canonical names are views over it.
+    Returns {table: rows inserted}. Catalog tables (``datasets``...) are the store's business.
     """
     create_tables(con)
     counts = {}
     for table, query in synthetic.table_queries(rows).items():
         names = ", ".join(_quote(c) for c in ["source_row", *TABLES[table].column_names])
-        con.execute(f"insert into {_quote(table)} (dataset_id, {names}) "
+        con.execute(f"insert into {_quote(base_table(table))} (dataset_id, {names}) "
                     f"select ?::bigint, {names} from ({query})", [dataset_id])
         counts[table] = con.execute(f"select count(*) from {_quote(table)} "
                                     "where dataset_id = ?", [dataset_id]).fetchone()[0]

@@ -4,8 +4,11 @@ Tables (beside the canonical ones):
 - ``datasets``: one row per dataset ever loaded; deleted ones stay, marked ``status='deleted'``,
   so the history keeps their names and their ids are never reused.
 - ``dataset_events``: one row per load, append, replace or delete.
+- ``dataset_parts``: one row per part table holding a dataset's rows (see ``ingest.parts``:
+  each canonical name is a view over a base table and these parts).
 - ``meta``: key/value pairs; ``data_version`` is bumped by every change to stored data.
-``init_db`` also creates the audit trail (``ingest.audit``) and the users (``ingest.users``).
+``init_db`` also creates the audit trail (``ingest.audit``) and the users (``ingest.users``),
+and migrates a database from before parts (canonical names that are tables become views).
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ingest import audit
+from ingest import audit, parts
 from ingest.errors import InputError
 from ingest.schema import TABLES, Table, create_tables
 from ingest.transform import quote
 from ingest.users import init_users
 from ingest.validate import plural
+from metrics import marts as order_facts
 
 CATALOG_DDL = (
     """create table if not exists datasets (
@@ -49,11 +53,12 @@ CATALOG_DDL = (
   value varchar
 )""",
 )
-CATALOG_TABLES = ("datasets", "dataset_events", "meta")
+CATALOG_TABLES = ("datasets", "dataset_events", "dataset_parts", "meta")
 
 
 def init_db(con) -> None:
-    """Create the canonical tables, the catalog and the data_version counter if missing."""
+    """Create the canonical tables (base tables and views), the catalog and the data_version
+    counter if missing; migrate an older database and drop what a killed load left."""
     create_tables(con)
     for ddl in CATALOG_DDL:
         con.execute(ddl)
@@ -62,6 +67,8 @@ def init_db(con) -> None:
     init_users(con)
     con.execute("insert into meta (key, value) select 'data_version', '0' "
                 "where not exists (select 1 from meta where key = 'data_version')")
+    # Reports read orders from order_facts: the always-correct view until metrics builds it.
+    order_facts.ensure(con)
 
 
 def now() -> datetime:
@@ -127,6 +134,8 @@ def table_named(name: str) -> Table:
 
 
 def bump_version(con) -> int:
+    # Stored data changed: order_facts goes back to its view in this same transaction.
+    order_facts.reset(con)
     con.execute("update meta set value = cast(cast(value as bigint) + 1 as varchar) "
                 "where key = 'data_version'")
     return data_version(con)
@@ -151,8 +160,7 @@ def delete_dataset(con, dataset_id: int, user: str) -> None:
         if target is None:
             raise InputError(f"there is no dataset {dataset_id} to delete")
         table = table_named(target["table_name"])
-        removed = int(con.execute(f"delete from {quote(table.name)} where dataset_id = $d",
-                                  {"d": int(dataset_id)}).fetchall()[0][0])
+        removed = parts.remove_dataset_rows(con, table, int(dataset_id))
         con.execute("update datasets set status = 'deleted', row_count = 0 where dataset_id = $d",
                     {"d": int(dataset_id)})
         detail = f"Deleted '{target['name']}' and its {plural(removed, 'row')}."

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 _CHUNK = 1 << 23
-_QUOTE, _LF, _CR = 34, 10, 13
+_QUOTE, _LF, _CR, _SPACE = 34, 10, 13, 32
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Scan:
     # No value can hold whitespace but the ASCII space: the text is ASCII without tabs (unless
     # they delimit) or form feeds, and no quoted value holds a line break.
     spaces_only: bool = False
+    # Some value may begin or end with a space: a space touches a delimiter, a quote, a line
+    # break or an end of the file (False proves that no value needs trimming).
+    edge_spaces: bool = True
 
 
 def _break_inside_quotes(chunk: bytes, inside: int) -> tuple[bool, int]:
@@ -52,41 +55,85 @@ def _odd_whitespace(chunk: bytes, delimiter: str) -> bool:
     return b"\f" in chunk or (delimiter != "\t" and b"\t" in chunk)
 
 
+def _edge_table(delimiter: str) -> np.ndarray | None:
+    """256 flags: the bytes next to which a space begins or ends a value (None for a
+    delimiter of several bytes: then any space may)."""
+    encoded = delimiter.encode("utf-8")
+    if len(encoded) != 1:
+        return None
+    table = np.zeros(256, dtype=bool)
+    table[[_QUOTE, _LF, _CR, encoded[0]]] = True
+    return table
+
+
+def _edge_space(chunk: bytes, edges: np.ndarray, before: int) -> bool:
+    """Whether a space in ``chunk`` follows an edge byte or precedes one; ``before`` is the
+    byte preceding the chunk. A space ending the chunk is checked against the next chunk."""
+    if chunk.find(b" ") < 0:
+        return False
+    data = np.frombuffer(chunk, np.uint8)
+    spaces = np.flatnonzero(data == _SPACE)
+    if spaces[0] == 0 and edges[before]:
+        return True
+    after = spaces[spaces < len(data) - 1] + 1
+    lead = spaces[1:] if spaces[0] == 0 else spaces
+    return bool(edges[data[lead - 1]].any() or edges[data[after]].any())
+
+
 def scan(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
     """Whether quoted values hold line breaks, whether a quoted value is left open at the end,
-    (``check_utf8``) the first line that is not valid UTF-8, and whether values can only hold
-    spaces as whitespace (see ``Scan``); one pass, bounded memory.
+    (``check_utf8``) the first line that is not valid UTF-8, whether values can only hold
+    spaces as whitespace, and whether a value may begin or end with a space (see ``Scan``);
+    one pass, bounded memory.
 
     Quotes are counted, not parsed: a stray quote inside an unquoted value (``5" screen``)
     can make a break look quoted, which only costs a slower (serial) read.
     """
-    inside, quoted_break, bad_line, lines = 0, False, None, 1
+    inside, quoted_break, bad_offset, offset = 0, False, None, 0
     odd_space, first = False, True
+    edges, before, pending = _edge_table(delimiter), _LF, False
+    edge_space = edges is None
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     with open(path, "rb") as handle:
         while True:
             chunk = handle.read(_CHUNK)
+            if not edge_space:
+                # A space ended the last chunk: an edge (or the end of the file) now follows it?
+                edge_space = (pending and (not chunk or bool(edges[chunk[0]]))
+                              or _edge_space(chunk, edges, before))
+                pending, before = chunk.endswith(b" "), (chunk[-1] if chunk else before)
             if not odd_space:
                 # A byte-order mark opens the file, not a value.
                 bom = first and chunk.startswith(b"\xef\xbb\xbf")
                 odd_space = _odd_whitespace(chunk[3:] if bom else chunk, delimiter)
             first = False
-            if check_utf8 and bad_line is None and not (chunk.isascii() and not decoder.getstate()[0]):
+            if check_utf8 and bad_offset is None and not (chunk.isascii() and not decoder.getstate()[0]):
                 try:
                     decoder.decode(chunk, final=not chunk)
                 except UnicodeDecodeError as exc:
-                    bad_line = lines + chunk[:exc.start].count(b"\n")
+                    bad_offset = offset + max(exc.start, 0)
             if not chunk:
                 break
             if not quoted_break:
                 quoted_break, inside = _break_inside_quotes(chunk, inside)
             else:
                 inside = _state_after(chunk, inside)
-            if check_utf8 and bad_line is None:
-                lines += chunk.count(b"\n")
+            offset += len(chunk)
     unclosed = _unclosed_quote_line(path, delimiter) if inside else None
+    bad_line = None if bad_offset is None else _line_at(path, bad_offset)
     return Scan(quoted_line_break=quoted_break, utf8_error_line=bad_line,
-                unclosed_quote_line=unclosed, spaces_only=not (odd_space or quoted_break))
+                unclosed_quote_line=unclosed, spaces_only=not (odd_space or quoted_break),
+                edge_spaces=edge_space)
+
+
+def _line_at(path: Path, offset: int) -> int:
+    """The 1-based line holding byte ``offset`` (a second pass, only for a file with an error)."""
+    lines, done = 1, 0
+    with open(path, "rb") as handle:
+        while done < offset and (chunk := handle.read(min(_CHUNK, offset - done))):
+            lines += chunk.count(b"\n")
+            done += len(chunk)
+    return lines
 
 
 def _state_after(chunk: bytes, inside: int) -> int:

@@ -39,6 +39,10 @@ class Synonym:
     words: tuple[str, ...]
     cjk: bool
 
+    @property
+    def joined(self) -> str:
+        return "".join(self.words)
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -49,12 +53,23 @@ class Candidate:
 
 
 def compile_synonyms(columns: dict[str, list[str]]) -> dict[str, list[Synonym]]:
-    """Synonym lists in matching form, per column."""
-    out = {}
-    for column, words in columns.items():
-        out[column] = [Synonym(i, compact(w), tuple(tokens(w)), not compact(w).isascii())
-                       for i, w in enumerate(words) if compact(w)]
-    return out
+    """Synonym lists in matching form, per column (kept for the next call with equal lists)."""
+    key = tuple((column, tuple(words)) for column, words in columns.items())
+    found = _compiled.get(key)
+    if found is None:
+        found = {column: [Synonym(i, compact(w), tuple(tokens(w)), not compact(w).isascii())
+                          for i, w in enumerate(words) if compact(w)]
+                 for column, words in columns.items()}
+        if len(_compiled) >= _KEEP_COMPILED:
+            _compiled.pop(next(iter(_compiled)))
+        _compiled[key] = found
+    # Callers get their own lists; the Synonyms themselves are immutable.
+    return {column: list(syns) for column, syns in found.items()}
+
+
+# Compiling every synonym costs more than matching; a few synonym sets are in use at a time.
+_KEEP_COMPILED = 32
+_compiled: dict[tuple, dict[str, list[Synonym]]] = {}
 
 
 def _contains(seq: tuple[str, ...], sub: tuple[str, ...]) -> bool:
@@ -77,11 +92,13 @@ class HeaderForm:
     key: str                    # compact form
     words: tuple[str, ...]      # tokens
     tail: str | None            # compact form after an entity prefix, if any
+    joined: str = ""            # the tokens run together
 
     @classmethod
     def of(cls, header: str, table: str) -> HeaderForm:
         tail = _tail(header, table)
-        return cls(compact(header), tuple(tokens(header)), None if tail is None else compact(tail))
+        words = tuple(tokens(header))
+        return cls(compact(header), words, None if tail is None else compact(tail), "".join(words))
 
 
 def _score(form: HeaderForm, syn: Synonym) -> float:
@@ -97,7 +114,8 @@ def _score(form: HeaderForm, syn: Synonym) -> float:
         if len(syn.key) < 2 or syn.key not in form.key:
             return 0.0
         return (0.5 + 0.3 * share) if form.key.endswith(syn.key) else (0.3 + 0.5 * share)
-    if not syn.words or not _contains(form.words, syn.words):
+    # Words in sequence are also letters in sequence: the substring test rules most out cheaply.
+    if not syn.words or syn.joined not in form.joined or not _contains(form.words, syn.words):
         return 0.0
     ends = form.words[-len(syn.words):] == syn.words
     return (0.5 + 0.3 * share) if ends else (0.3 + 0.5 * share)

@@ -253,8 +253,9 @@ def _inspect_parquet(path: Path, display: str, preview_rows: int) -> Inspection:
                       preview=_frame(rows, headers))
 
 
-def stage(con, inspection: Inspection, table: str, shape_for=None) -> int:
-    """Create TEMP table ``table`` in ``con``: one VARCHAR column per ``inspection.headers``
+def stage(con, inspection: Inspection, table: str, shape_for=None, *, temp: bool = True) -> int:
+    """Create TEMP table ``table`` in ``con`` (with ``temp=False`` a table of the main schema,
+    as a load makes its part inside its transaction): one VARCHAR column per ``inspection.headers``
     holding every data row (values stripped of surrounding spaces, '' -> NULL; rows with no
     value at all left out), and ``source_row`` BIGINT (1-based data row number, header
     excluded, in file order) as the LAST column: numbering after a parallel read is what
@@ -266,4 +267,4 @@ def stage(con, inspection: Inspection, table: str, shape_for=None) -> int:
     worked out from them, in the same statement (``source_row`` still comes last)."""
     from ingest import staging
 
-    return staging.stage(con, inspection, table, shape_for)
+    return staging.stage(con, inspection, table, shape_for, temp=temp)

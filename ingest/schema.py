@@ -7,6 +7,10 @@ booleans, ``*_amount`` money, ``count_*`` counts.
 
 Every stored row also carries ``dataset_id`` (which load it came from) and
 ``source_row`` (its 1-based data row number in the source file, header excluded).
+
+Each canonical name is a VIEW over a base table and per-load part tables (see
+``ingest.parts``): read the canonical names, write through ``ingest.store`` (or, for hand-made
+fixtures, into ``<name>__base``).
 """
 
 from __future__ import annotations
@@ -230,6 +234,8 @@ def create_table_sql(table: Table, name: str | None = None) -> str:
 
 
 def create_tables(con) -> None:
-    """Create every canonical table that does not exist yet."""
-    for table in TABLES.values():
-        con.execute(create_table_sql(table))
+    """Make every canonical name readable: its base table and its view (``ingest.parts``
+    holds the storage layout, and migrates databases from before it)."""
+    from ingest import parts  # parts builds on this module
+
+    parts.ensure_storage(con)

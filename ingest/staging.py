@@ -1,4 +1,4 @@
-"""Stage an inspected file as a TEMP table (see ``ingest.read.stage``).
+"""Stage an inspected file as a table (see ``ingest.read.stage``): TEMP, or a load's part.
 
 CSV goes through DuckDB's own parallel ``read_csv`` (non-UTF-8 text is first re-encoded to
 a UTF-8 scratch file in bounded memory); workbooks arrive as Arrow from fastexcel (read once:
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest import csvscan, excel
 from ingest.errors import InputError
@@ -28,9 +29,12 @@ _NATIVE = ("utf-8", "utf-8-sig")
 _MAX_LINE = 16 * 1024 * 1024
 
 
-def _trimmed(column: str) -> str:
+def _trimmed(column: str, trim: bool = True) -> str:
     """A value stripped of surrounding spaces, '' -> NULL; trims only when an edge needs it
-    (nullif alone is much cheaper than trim over millions of values)."""
+    (nullif alone is much cheaper than trim over millions of values), never when ``trim`` is
+    False (no value of the file begins or ends with a space)."""
+    if not trim:
+        return f"nullif({column}, '')"
     return (f"case when {column} like ' %' or {column} like '% ' then nullif(trim({column}), '') "
             f"else nullif({column}, '') end")
 
@@ -67,17 +71,19 @@ def shaped_sql(shape: Shape, relation: str, keep: tuple[str, ...] = ()) -> str:
 
 
 def _materialize(con, source: str, table: str, headers: list[str], params=None,
-                 shape: Shape | None = None) -> int:
+                 shape: Shape | None = None, *, trim: bool = True, temp: bool = True) -> int:
     """CTAS ``table`` from ``source`` (columns c1..cN, rows in file order), shaped, then number
-    the rows and leave out those with no value at all (the others keep their numbers)."""
+    the rows and leave out those with no value at all (the others keep their numbers).
+    ``trim``: some value may begin or end with a space (False only when proven otherwise);
+    ``temp``: a TEMP table, else one of the main schema (a load's part, made in its transaction)."""
     positions = [f"c{i}" for i in range(1, len(headers) + 1)]
-    values = ", ".join(f"{_trimmed(p)} as {ident(h)}" for p, h in zip(positions, headers))
+    values = ", ".join(f"{_trimmed(p, trim)} as {ident(h)}" for p, h in zip(positions, headers))
     blank = f"_blank_{uuid.uuid4().hex}"
     # coalesce() stops at the first value present, so non-blank rows cost one test.
-    is_blank = f"coalesce({', '.join(_trimmed(p) for p in positions)}) is null"
+    is_blank = f"coalesce({', '.join(_trimmed(p, trim) for p in positions)}) is null"
     shape = shape or Shape(tuple((h, ident(h)) for h in headers))
     con.execute(
-        f"create temp table {ident(table)} as\n"
+        f"create {'temp ' if temp else ''}table {ident(table)} as\n"
         f"with source as (select {', '.join(positions)} from {source}),\n"
         f"staged as (select {values}, {is_blank} as {ident(blank)} from source),\n"
         f"final as ({shaped_sql(shape, 'staged', (blank,))})\n"
@@ -140,7 +146,7 @@ def _csv_error(exc: duckdb.Error, display: str, width: int) -> InputError:
 
 
 def _read_csv_into(con, table: str, path: Path, inspection, parallel: bool,
-                   shape: Shape | None) -> int:
+                   shape: Shape | None, *, trim: bool, temp: bool) -> int:
     width = len(inspection.headers)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
     source = ("read_csv($path, delim=$delim, quote='\"', escape='\"', header=true, skip=$skip, "
@@ -148,7 +154,7 @@ def _read_csv_into(con, table: str, path: Path, inspection, parallel: bool,
               f"parallel={'true' if parallel else 'false'})")
     return _materialize(con, source, table, inspection.headers,
                         {"path": str(path), "delim": inspection.delimiter,
-                         "skip": int(inspection.skip_lines)}, shape)
+                         "skip": int(inspection.skip_lines)}, shape, trim=trim, temp=temp)
 
 
 def _transcoded(con, path: Path, encoding: str, inspection, why: str) -> Path:
@@ -159,7 +165,7 @@ def _transcoded(con, path: Path, encoding: str, inspection, why: str) -> Path:
     return copy
 
 
-def _stage_csv(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
+def _stage_csv(con, inspection, table: str, shape_for: ShapeFor | None, temp: bool) -> int:
     display = inspection.display_name
     path, scratch = Path(inspection.path), None
     native = inspection.encoding in _NATIVE
@@ -182,7 +188,8 @@ def _stage_csv(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
             # DuckDB pads short rows in parallel only when no quoted value holds a line break.
             shape = shape_for(found.spaces_only) if shape_for else None
             return _read_csv_into(con, table, scratch or path, inspection,
-                                  parallel=not found.quoted_line_break, shape=shape)
+                                  parallel=not found.quoted_line_break, shape=shape,
+                                  trim=found.edge_spaces, temp=temp)
         except duckdb.Error as exc:
             raise _csv_error(exc, display, len(inspection.headers)) from None
     finally:
@@ -204,7 +211,19 @@ def _spaces_only(columns) -> bool:
     return True
 
 
-def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
+def _edge_spaces(columns) -> bool:
+    """Whether some value of these string arrays may begin or end with a space (the proof
+    ``csvscan.Scan.edge_spaces`` gives for a CSV)."""
+    for column in columns:
+        if column.null_count == len(column):
+            continue
+        edges = pc.or_kleene(pc.starts_with(column, " "), pc.ends_with(column, " "))
+        if pc.any(edges).as_py():
+            return True
+    return False
+
+
+def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None, temp: bool) -> int:
     batch = excel.read_whole_sheet(Path(inspection.path), inspection.sheet,
                                    inspection.display_name)
     width = len(inspection.headers)
@@ -217,27 +236,29 @@ def _stage_excel(con, inspection, table: str, shape_for: ShapeFor | None) -> int
     con.register(view, arrow)
     try:
         shape = shape_for(_spaces_only(columns)) if shape_for else None
-        return _materialize(con, ident(view), table, inspection.headers, shape=shape)
+        return _materialize(con, ident(view), table, inspection.headers, shape=shape,
+                            trim=_edge_spaces(columns), temp=temp)
     finally:
         con.unregister(view)
 
 
-def _stage_parquet(con, inspection, table: str, shape_for: ShapeFor | None) -> int:
+def _stage_parquet(con, inspection, table: str, shape_for: ShapeFor | None, temp: bool) -> int:
     picked = ", ".join(f"cast({ident(r)} as varchar) as c{i}"
                        for i, r in enumerate(inspection.raw_headers, start=1))
     source = f"(select {picked} from read_parquet($p))"
     try:
         return _materialize(con, source, table, inspection.headers, {"p": str(inspection.path)},
-                            shape_for(False) if shape_for else None)
+                            shape_for(False) if shape_for else None, temp=temp)
     except duckdb.Error as exc:
         raise _refused(exc, inspection.display_name) or InputError(f"the Parquet file cannot be read: {str(exc).splitlines()[0][:160]}",
                          file=inspection.display_name) from None
 
 
-def stage(con, inspection, table: str, shape_for: ShapeFor | None = None) -> int:
+def stage(con, inspection, table: str, shape_for: ShapeFor | None = None, *,
+          temp: bool = True) -> int:
     """See ``ingest.read.stage``."""
     readers = {"csv": _stage_csv, "excel": _stage_excel, "parquet": _stage_parquet}
-    count = readers[inspection.format](con, inspection, table, shape_for)
+    count = readers[inspection.format](con, inspection, table, shape_for, temp)
     if count == 0:
         con.execute(f"drop table if exists {ident(table)}")
         where = f"the sheet '{inspection.sheet}'" if inspection.sheet else "the file"

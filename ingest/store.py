@@ -1,12 +1,16 @@
 """Loading files into datasets, atomically.
 
-A load stages each file as a TEMP table of values parsed while reading
-(``transform.parsed_shape``), then in ONE transaction validates it, writes the canonical
-rows, updates the catalog (``datasets``), records the event (``dataset_events``) and bumps
-``data_version``. On any failure the transaction is rolled back, stored data is exactly as
-before, and an InputError is raised. Staging happens just before the transaction: it only
-creates temp tables, and the reader numbers rows in table order, which is what keeps the
-read parallel.
+A load runs in ONE transaction: it stages each file as a table of values parsed while reading
+(``transform.parsed_shape``), validates it, stores the rows, updates the catalog
+(``datasets``), records the event (``dataset_events``) and bumps ``data_version``. On any
+failure the transaction is rolled back, stored data is exactly as before (DuckDB DDL is
+transactional: a part made by the load disappears, the views are as they were), and an
+InputError is raised. ``csvscan`` checks a file before DuckDB reads it, so a read rarely fails
+halfway; when it does, the rollback covers it too.
+
+Storage (``ingest.parts``): a new or replacing load keeps its staged table as the dataset's
+part ``<table>__p<event id>`` (unusable rows deleted, helper columns dropped): the rows are
+written once, by the read itself. The canonical view shows it beside the base table.
 
 Modes:
 - ``new``: a new dataset holding the file's valid rows.
@@ -17,7 +21,9 @@ Modes:
   includes ``source_row``), so they match by ``order_id`` / ``activity_id``: an order present
   in the file replaces all stored lines of that order. Rows without a key value (e.g. ids
   worked out from the row number) never match and are always added. Appending the same file
-  twice therefore changes nothing the second time, except for such keyless rows.
+  twice therefore changes nothing the second time, except for such keyless rows. Appended
+  rows are staged as a TEMP table and copied into the base table; matched rows are deleted
+  from the dataset's parts and base rows.
 
 The catalog functions (init_db, list_datasets, ...) live in ``ingest.catalog`` and are
 re-exported here.
@@ -31,7 +37,7 @@ import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 
-from ingest import audit, read
+from ingest import audit, parts, read
 from ingest.catalog import (  # noqa: F401
     CATALOG_TABLES,
     data_version,
@@ -50,7 +56,7 @@ from ingest.catalog import (  # noqa: F401
 from ingest.catalog import add_event as _add_event
 from ingest.catalog import bump_version as _bump_version
 from ingest.errors import InputError
-from ingest.schema import TABLES, Table
+from ingest.schema import SQL_TYPES, TABLES, Table
 from ingest.transform import (
     parsed_shape,
     plan_columns,
@@ -123,8 +129,8 @@ def load(con, inspection, mapping, *, mode: str = "new", dataset_id: int | None 
 
 def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on_progress=None,
               skip_invalid: bool = True) -> list[LoadResult]:
-    """Load several files or sheets all-or-nothing: stage each, then validate and write them
-    all in ONE transaction. Returns one LoadResult per request, in order."""
+    """Load several files or sheets all-or-nothing: stage, validate and write them all in ONE
+    transaction. Returns one LoadResult per request, in order."""
     progress = on_progress or (lambda fraction, message: None)
     count = len(requests)
     for request in requests:
@@ -133,18 +139,14 @@ def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on
             _check_headers(request.inspection.headers, request.mapping)
         except InputError as exc:
             raise InputError(exc.message, file=request.inspection.display_name) from None
-    stages: list[str] = []
+    stages: list[str] = []  # temp tables of appends, dropped whatever happens
     try:
-        for i, request in enumerate(requests):
-            progress(round(0.35 * i / count, 4), f"Reading {request.inspection.display_name}")
-            stages.append(f"_stage_{uuid.uuid4().hex}")
-            _stage(con, request.inspection, stages[-1], request.mapping)
         results = []
         with transaction(con, requests[0].inspection.display_name):
-            for i, (request, stage) in enumerate(zip(requests, stages)):
+            for i, request in enumerate(requests):
                 def step(offset, message, i=i):
-                    progress(round(0.35 + (0.65 * i + offset) / count, 4), message)
-                results.append(_load_one(con, stage, request, user, step, skip_invalid))
+                    progress(round((i + offset) / count, 4), message)
+                results.append(_load_one(con, request, user, step, skip_invalid, stages))
         progress(1.0, "Done")
         return results
     finally:
@@ -153,14 +155,14 @@ def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on
                 con.execute(f"drop table if exists {quote(stage)}")
 
 
-def _stage(con, inspection, stage: str, mapping) -> None:
-    """Read the file into temp table ``stage``, parsing every value once on the way in."""
+def _stage(con, inspection, stage: str, mapping, *, temp: bool) -> None:
+    """Read the file into table ``stage``, parsing every value once on the way in."""
     def shape_for(spaces_trimmed: bool):
         return parsed_shape(mapping, excel_1904=inspection.excel_1904,
                             spaces_trimmed=spaces_trimmed)
 
     try:
-        read.stage(con, inspection, stage, shape_for)
+        read.stage(con, inspection, stage, shape_for, temp=temp)
     except InputError:
         raise
     except Exception as exc:
@@ -168,11 +170,11 @@ def _stage(con, inspection, stage: str, mapping) -> None:
                          file=inspection.display_name) from exc
 
 
-def _load_one(con, stage, request: LoadRequest, user, step, skip_invalid) -> LoadResult:
-    """Validate and write one staged file inside the open transaction."""
+def _load_one(con, request: LoadRequest, user, step, skip_invalid, stages) -> LoadResult:
+    """Stage, validate and write one file inside the open transaction."""
     display = request.inspection.display_name
     try:
-        return _write_dataset(con, stage, request, user, step, skip_invalid)
+        return _write_dataset(con, request, user, step, skip_invalid, stages)
     except InputError as exc:
         if exc.file is None:
             raise InputError(exc.message, file=display, row=exc.row, column=exc.column) from exc
@@ -182,27 +184,36 @@ def _load_one(con, stage, request: LoadRequest, user, step, skip_invalid) -> Loa
                          file=display) from exc
 
 
-def _write_dataset(con, stage, request: LoadRequest, user, step, skip_invalid) -> LoadResult:
+def _write_dataset(con, request: LoadRequest, user, step, skip_invalid, stages) -> LoadResult:
     inspection, mapping, mode = request.inspection, request.mapping, request.mode
     display = inspection.display_name
     table = table_of(mapping)
     target = _check_target(con, table, mode, request.dataset_id)
-
-    step(0.0, "Checking values")
     event_id = next_id(con, "dataset_events")
     dataset_id = next_id(con, "datasets") if target is None else int(request.dataset_id)
+
+    step(0.0, f"Reading {display}")
+    # New and replacing rows stay where staging puts them (a part); appended ones are copied.
+    if mode == "append":
+        stage = f"_stage_{uuid.uuid4().hex}"
+        stages.append(stage)
+    else:
+        stage = parts.new_part_name(con, table, event_id)
+    _stage(con, inspection, stage, mapping, temp=mode == "append")
+
+    step(0.35, "Checking values")
     # The stage holds values parsed while reading; validation and writing both read it.
     validation = validate(con, stage, mapping, display, excel_1904=inspection.excel_1904,
                           parsed_table=stage)
     _refuse_unusable(validation, skip_invalid)
 
-    step(0.2, "Writing rows")
+    step(0.55, "Writing rows")
     planned = plan_columns(mapping, load_id_param="$load_id", excel_1904=inspection.excel_1904)
     written, removed = _write(con, stage, planned, table, mode, dataset_id, event_id)
     row_count = int(con.execute(f"select count(*) from {quote(table.name)} where dataset_id = $d",
                                 {"d": dataset_id}).fetchall()[0][0])
 
-    step(0.5, "Updating the catalog")
+    step(0.85, "Updating the catalog")
     name = request.name or (target or {}).get("name") or _default_name(inspection)
     rejected = validation.rejected_rows
     values = {"d": dataset_id, "n": name, "s": request.source or display, "u": user, "t": now(),
@@ -278,25 +289,55 @@ def _refuse_unusable(validation: Validation, skip_invalid: bool) -> None:
 
 def _write(con, parsed: str, planned, table: Table, mode: str, dataset_id: int,
            load_id: int) -> tuple[int, int]:
-    """Write the valid rows of the parsed table; returns (rows written, stored rows removed)."""
-    target = quote(table.name)
+    """Store the valid rows of the parsed table; returns (rows written, stored rows removed).
+
+    New and replace keep the parsed table itself as the dataset's part; append copies its
+    rows into the base table."""
+    if mode == "append":
+        return _append(con, parsed, planned, table, dataset_id, load_id)
+    removed = parts.remove_dataset_rows(con, table, dataset_id) if mode == "replace" else 0
+    return _keep_as_part(con, parsed, planned, table, dataset_id, load_id), removed
+
+
+def _keep_as_part(con, part: str, planned, table: Table, dataset_id: int, load_id: int) -> int:
+    """Turn the parsed table into a part: unusable rows out, row-made ids in, only the
+    canonical columns the file fills kept (the view adds the others as NULL)."""
+    con.execute(f"delete from {quote(part)} where not ({valid_rows_condition(planned)})")
+    for p in planned:
+        if p.row_made:
+            # Ids made from the row number need it, so they come after numbering.
+            con.execute(f"alter table {quote(part)} add column {quote(p.name)} "
+                        f"{SQL_TYPES[p.kind]}")
+            sql = f"update {quote(part)} set {quote(p.name)} = {p.expr}"
+            con.execute(sql, _bind(sql, d=dataset_id, load_id=load_id))
+    keep = {"source_row"} | {p.name for p in planned if p.source is not None or p.derived}
+    for column in parts.columns_of(con, part):
+        if column not in keep:
+            con.execute(f"alter table {quote(part)} drop column {quote(column)}")
+    parts.add_part(con, table, dataset_id, part)
+    return int(con.execute(f"select count(*) from {quote(part)}").fetchall()[0][0])
+
+
+def _append(con, parsed: str, planned, table: Table, dataset_id: int,
+            load_id: int) -> tuple[int, int]:
+    """Replace the dataset's rows whose keys the file holds, then add the file's valid rows
+    to the base table (see the module doc)."""
     columns = ", ".join(quote(c) for c in ["dataset_id", "source_row", *table.column_names])
     valid = valid_rows_condition(planned, "i")
-    removed, match = 0, ()
-    if mode == "append":
-        match = APPEND_MATCH.get(table.name) or tuple(k for k in table.key if k != "source_row")
-        if {p.name for p in planned if p.row_made} & set(match):
-            match = ()  # ids made from row numbers belong to this load: they match no stored row
+    match = APPEND_MATCH.get(table.name) or tuple(k for k in table.key if k != "source_row")
+    if {p.name for p in planned if p.row_made} & set(match):
+        match = ()  # ids made from row numbers belong to this load: they match no stored row
+    removed = 0
     if match:
         same = " and ".join(f"i.{quote(k)} = t.{quote(k)}" for k in match)
-        removed = _count(con.execute(
-            f"delete from {target} as t where t.dataset_id = $d and exists "
-            f"(select 1 from {quote(parsed)} as i where {valid} and {same})", {"d": dataset_id}))
-    elif mode == "replace":
-        removed = _count(con.execute(f"delete from {target} where dataset_id = $d",
-                                     {"d": dataset_id}))
+        for relation, shared in parts.dataset_relations(con, table, dataset_id):
+            mine = "t.dataset_id = $d and " if shared else ""
+            sql = (f"delete from {quote(relation)} as t where {mine}exists "
+                   f"(select 1 from {quote(parsed)} as i where {valid} and {same})")
+            removed += _count(con.execute(sql, _bind(sql, d=dataset_id)))
     select = write_columns(planned, "$d")
-    sql = f"insert into {target} ({columns}) select {select} from {quote(parsed)} as i where {valid}"
+    sql = (f"insert into {quote(parts.base_table(table.name))} ({columns}) "
+           f"select {select} from {quote(parsed)} as i where {valid}")
     written = _count(con.execute(sql, _bind(sql, d=dataset_id, load_id=load_id)))
     return written, removed
 

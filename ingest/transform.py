@@ -142,7 +142,7 @@ def select_sql(mapping, stage_table: str, dataset_id_param: str = "$dataset_id",
     return _select(planned, stage_table, dataset_id_param)
 
 
-RAW_PREFIX = "__raw_"
+RAW_COLUMN = "__raw"
 _TEXT_PREFIX = "__text_"
 
 
@@ -151,21 +151,23 @@ def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = Fa
 
     The staged table then holds one row per data row: every canonical column of
     ``mapping.table`` in schema order, typed, except row-made ids (they need ``source_row``,
-    numbered after the read; ``write_columns`` makes them); then for each mapped column
-    ``"__raw_<canonical>"``: its text where the value needs showing (unreadable or empty,
-    or a date in the future for PAST_COLUMNS), NULL elsewhere, so good rows store no text
-    twice; then ``source_row``. With ``spaces_trimmed`` ids and text are their text, so
-    they get no ``"__raw_"`` column (it would always be NULL).
+    numbered after the read; ``write_columns`` makes them); then ``"__raw"``: on rows where
+    some value needs showing (unreadable or empty, or a date in the future for PAST_COLUMNS),
+    the list of the text of every mapped column in plan order, NULL elsewhere, so good rows
+    store no text twice (one list costs less to write than a column per value); then
+    ``source_row``. With ``spaces_trimmed`` ids and text are their text, so they do not make
+    a row's text kept (their text would show nothing more).
     """
     planned = plan_columns(mapping, excel_1904=excel_1904, spaces_trimmed=spaces_trimmed)
-    shown = [p for p in planned if p.source is not None
-             and not (spaces_trimmed and p.kind in ("id", "text"))]
+    mapped = [p for p in planned if p.source is not None]
+    shown = [p for p in mapped if not (spaces_trimmed and p.kind in ("id", "text"))]
     columns = tuple((p.name, p.expr) for p in planned if not p.row_made)
-    hidden = tuple((_TEXT_PREFIX + p.name, p.raw) for p in shown)
-    then = tuple((RAW_PREFIX + p.name,
-                  f"case when {_shown(p)} then {quote(_TEXT_PREFIX + p.name)} end")
-                 for p in shown)
-    return Shape(columns, hidden, then)
+    if not shown:
+        return Shape(columns)
+    hidden = tuple((_TEXT_PREFIX + p.name, p.raw) for p in mapped)
+    texts = ", ".join(quote(_TEXT_PREFIX + p.name) for p in mapped)
+    keep = " or ".join(f"({_shown(p)})" for p in shown)
+    return Shape(columns, hidden, ((RAW_COLUMN, f"case when {keep} then [{texts}] end"),))
 
 
 def _shown(p: PlannedColumn) -> str:
@@ -179,14 +181,18 @@ def _shown(p: PlannedColumn) -> str:
 def over_parsed(planned: list[PlannedColumn], columns: set[str]) -> list[PlannedColumn]:
     """The plan read from a table staged with ``parsed_shape`` whose column names are
     ``columns``: ``expr`` is the typed column (a row-made id: its row-number form, unique
-    within the file); ``raw`` is the ``"__raw_"`` column, i.e. the text only where ``expr``
-    is NULL or a future date (a NULL constant when the table has no such column)."""
+    within the file); ``raw`` is the value's text where ``expr`` is NULL or a future date,
+    else NULL (a NULL constant when the table kept no text)."""
     out = []
+    position = 0
     for p in planned:
         raw = None
         if p.source is not None:
-            name = RAW_PREFIX + p.name
-            raw = quote(name) if name in columns else "cast(null as varchar)"
+            position += 1  # the place of this column's text in "__raw"
+            # Most rows keep no text: testing the list first spares them the rest.
+            raw = (f"(case when {quote(RAW_COLUMN)} is not null and ({_shown(p)}) "
+                   f"then {quote(RAW_COLUMN)}[{position}] end)"
+                   if RAW_COLUMN in columns else "cast(null as varchar)")
         expr = f"({derive.ROW_ID_SQL})" if p.row_made else quote(p.name)
         out.append(PlannedColumn(p.name, p.kind, p.required, p.source, raw, p.derived, expr,
                                  p.row_made))

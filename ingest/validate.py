@@ -146,7 +146,9 @@ def validate(con, stage_table: str, mapping, display_name: str, *, excel_1904: b
         keys = _key_columns(planned, table)
         checks = _checks(planned, table, keys)
         counts = _count(con, parsed_table, planned, checks, keys)
-        problems = _list(con, parsed_table, checks, keys, display_name)
+        # Nothing counted, nothing to list: a clean file skips the second pass.
+        problems = (_list(con, parsed_table, checks, keys, display_name) if counts["problems"]
+                    else _no_problems())
     finally:
         if own:
             with suppress(Exception):
@@ -257,6 +259,10 @@ def _count_duplicates(con, parsed_table, keys) -> int:
     return int(con.execute(sql).fetchall()[0][0] or 0)
 
 
+def _no_problems() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in PROBLEM_COLUMNS})
+
+
 def _list(con, parsed_table, checks, keys, display_name) -> pd.DataFrame:
     """The first MAX_LISTED problems: errors first, then by row and column position."""
     params: dict[str, object] = {"limit": MAX_LISTED}
@@ -280,7 +286,7 @@ def _list(con, parsed_table, checks, keys, display_name) -> pd.DataFrame:
             f"min(source_row) over (partition by {partition}) as first_row from parsed "
             f"where {present}) as keyed where source_row <> first_row")
     if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in PROBLEM_COLUMNS})
+        return _no_problems()
     union = "\n  union all\n  ".join(parts)
     sql = (f"with parsed as (select * from {quote(parsed_table)}),\n"
            f"problems as (\n  {union}\n),\n"

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from metrics.base import customers_current_sql, sales_lines_sql
+from metrics.base import customers_current_sql, orders_sql
 from metrics.deals_base import deals_sql, stage_rules
 from metrics.filters import Filters, Params, and_all
 from metrics.sqlparts import frame, in_list, overlap_days_sql, period_clauses
@@ -125,22 +125,14 @@ def attributed_sales_sql(filters: Filters, params: Params, window_days: int) -> 
     """SELECT of the sales in the period, one row per sale: order_key, customer_id, order_date,
     order_total, campaign_id (attributed campaign, null when none), by_own_campaign (the order
     carries it), is_first_sale (the customer's first sale ever)."""
-    history = sales_lines_sql(replace(filters, start_date=None, end_date=None), params)
+    history = orders_sql(replace(filters, start_date=None, end_date=None), params)
     in_period = and_all(period_clauses("order_date", filters, params))
     window = params.add(window_days)
     return f"""
-    with orders as (
-      select
-        order_key,
-        min(customer_id) as customer_id,
-        min(order_date) as order_date,
-        sum(line_amount) as order_total,
-        min(line_campaign_id) as own_campaign
-      from ({history}) l
-      group by order_key
-    ),
-    sales as (
-      select * from orders where order_total > 0
+    with sales as (
+      select order_key, customer_id, order_date, order_total, own_campaign_id as own_campaign
+      from ({history}) o
+      where is_sale
     ),
     firsts as (
       select customer_id, min(order_date) as first_sale_date

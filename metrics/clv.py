@@ -89,44 +89,59 @@ def clv_summary_sql(filters: Filters, params: Params, as_of: date | None = None,
     unit_name, unit_days = _unit(unit)
     orders = orders_sql(_before(filters, as_of), params)
     p_as_of, p_days, p_unit = params.add(as_of), params.add(unit_days), params.add(unit_name)
+    # Read three times below: rescanning order_facts is cheaper than storing the orders, unless
+    # a segment filter makes each reading compute the segments again.
+    if filters.segments:
+        head, sales = f"orders as materialized ({orders}),", "orders"
+    else:
+        head, sales = "", f"({orders}) o"
     return f"""
-    with sales as (
-      select customer_id, order_date, order_total from ({orders}) o where is_sale
-    ),
+    with {head}
     observed as (
       -- the last observed day is the day before as-of; anonymous sales count for it too
       select coalesce(cast(cast({p_as_of} as date) - interval 1 day as date), max(order_date)) as last_day
-      from sales
+      from {sales}
+      where is_sale
     ),
     purchase_days as (
       -- several orders on one day are one purchase, as in the papers
-      select customer_id, order_date as purchase_date, sum(order_total) as day_total
-      from sales
-      where customer_id is not null
-      group by customer_id, order_date
-    ),
-    numbered as (
-      select customer_id, purchase_date, day_total,
-             row_number() over (partition by customer_id order by purchase_date) as day_number
-      from purchase_days
+      select customer_number, order_date as purchase_date, sum(order_total) as day_total
+      from {sales}
+      where is_sale and customer_number is not null
+      group by customer_number, order_date
     ),
     per_customer as (
-      select customer_id,
+      select customer_number,
              count(*) - 1 as frequency,
              min(purchase_date) as first_date,
              max(purchase_date) as last_date,
-             avg(case when day_number > 1 then day_total end) as repeat_mean
-      from numbered
-      group by customer_id
+             sum(day_total) as total
+      from purchase_days
+      group by customer_number
+    ),
+    with_first as (
+      -- the first day's total, which the repeat mean leaves out
+      select p.*, d.day_total as first_total
+      from per_customer p
+      join purchase_days d on d.customer_number = p.customer_number and d.purchase_date = p.first_date
+    ),
+    ids as (
+      select customer_number, min(customer_id) as customer_id
+      from {sales}
+      where is_sale and customer_number is not null
+      group by customer_number
     ),
     final as (
-      select p.customer_id,
+      select i.customer_id,
              cast(p.frequency as bigint) as frequency,
              cast(date_diff('day', p.first_date, p.last_date) as double) / {p_days} as recency,
              cast(date_diff('day', p.first_date, o.last_day) as double) / {p_days} as "T",
-             cast(coalesce(p.repeat_mean, 0) as double) as monetary_value,
+             case when p.frequency > 0
+                  then cast(p.total - p.first_total as double) / p.frequency
+                  else 0 end as monetary_value,
              cast({p_unit} as varchar) as unit
-      from per_customer p
+      from with_first p
+      join ids i on i.customer_number = p.customer_number
       cross join observed o
     )
     select * from final order by customer_id
@@ -225,7 +240,8 @@ def predictive_frame(inputs: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGa
     cumulative = np.vstack([np.zeros(len(inputs)), bgnbd_expected_purchases_at(
         bgnbd, months * DAYS_PER_MONTH / unit_days, x, t_x, T)])
     discount = (1 + monthly_rate) ** -months.astype("float64")
-    clv = discount @ np.diff(cumulative, axis=0) * spend
+    # Elementwise, not a matrix product: BLAS threads would spin against the database's.
+    clv = (discount[:, None] * np.diff(cumulative, axis=0)).sum(axis=0) * spend
     previous = cumulative[-1]
     frame = inputs[["customer_id", "frequency", "recency", "T", "monetary_value"]].copy()
     frame["expected_purchases"] = previous
@@ -233,7 +249,11 @@ def predictive_frame(inputs: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGa
     frame["expected_spend"] = spend
     frame["clv"] = clv
     frame["unit"] = inputs["unit"]
-    frame = frame.sort_values(["clv", "customer_id"], ascending=[False, True], kind="stable")
+    if frame["customer_id"].is_monotonic_increasing:
+        # As clv_inputs gives them: a stable sort on clv alone leaves ties by customer_id.
+        frame = frame.take(np.argsort(-clv, kind="stable"))
+    else:
+        frame = frame.sort_values(["clv", "customer_id"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[PREDICTIVE_COLUMNS]
 
 

@@ -77,15 +77,22 @@ def bgnbd_log_likelihood(r: float, alpha: float, a: float, b: float, x, t_x, T) 
     return _bgnbd_terms(np.log([r, alpha, a, b]), x, t_x, T)[0]
 
 
-def _bgnbd_terms(log_params, x, t_x, T, gradient: bool = False):
+def _distinct(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct values of x, each customer's index among them): purchase counts take few values,
+    so the special functions of x alone are evaluated once per value, not once per customer."""
+    return np.unique(x, return_inverse=True)
+
+
+def _bgnbd_terms(log_params, x, t_x, T, gradient: bool = False, distinct=None):
     r, alpha, a, b = np.exp(log_params)
+    ux, at = _distinct(x) if distinct is None else distinct
     repeat = x > 0
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = betaln(a, b + x) - betaln(a, b) - (r + x) * np.log(alpha + T)
     # The second term exists only for repeat customers; b+x-1 > 0 there.
-    x_rep = np.where(repeat, x, 1.0)
-    a3 = np.where(repeat,
-                  betaln(a + 1, b + x_rep - 1) - betaln(a, b) - (r + x) * np.log(alpha + t_x),
+    ux_rep = np.where(ux > 0, ux, 1.0)
+    log_t, log_tx = np.log(alpha + T), np.log(alpha + t_x)
+    a1 = (gammaln(r + ux) - gammaln(r))[at] + r * np.log(alpha)
+    a2 = (betaln(a, b + ux) - betaln(a, b))[at] - (r + x) * log_t
+    a3 = np.where(repeat, (betaln(a + 1, b + ux_rep - 1) - betaln(a, b))[at] - (r + x) * log_tx,
                   -np.inf)
     both = np.logaddexp(a2, a3)
     ll = a1 + both
@@ -93,25 +100,29 @@ def _bgnbd_terms(log_params, x, t_x, T, gradient: bool = False):
         return ll, None
     w2 = np.exp(a2 - both)
     w3 = 1.0 - w2
-    psi_ab, psi_abx = digamma(a + b), digamma(a + b + x)
-    d_r = (digamma(r + x) - digamma(r) + np.log(alpha)
-           - w2 * np.log(alpha + T) - w3 * np.log(alpha + t_x))
+    psi_ab, psi_abx = digamma(a + b), digamma(a + b + ux)[at]
+    d_r = (digamma(r + ux)[at] - digamma(r) + np.log(alpha) - w2 * log_t - w3 * log_tx)
     d_alpha = r / alpha - w2 * (r + x) / (alpha + T) - w3 * (r + x) / (alpha + t_x)
     d_a = (w2 * (psi_ab - psi_abx)
            + w3 * (digamma(a + 1) - psi_abx - digamma(a) + psi_ab))
-    d_b = (w2 * (digamma(b + x) - psi_abx - digamma(b) + psi_ab)
-           + w3 * (digamma(b + x_rep - 1) - psi_abx - digamma(b) + psi_ab))
+    d_b = (w2 * (digamma(b + ux)[at] - psi_abx - digamma(b) + psi_ab)
+           + w3 * (digamma(b + ux_rep - 1)[at] - psi_abx - digamma(b) + psi_ab))
     # Chain rule: the optimiser works on log-parameters.
-    grads = np.vstack([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
-    return ll, grads
+    return ll, (d_r * r, d_alpha * alpha, d_a * a, d_b * b)
 
 
-def _bgnbd_objective(log_params, x, t_x, T, weight):
-    ll, grads = _bgnbd_terms(log_params, x, t_x, T, gradient=True)
+def _weighted_sums(grads, weight) -> np.ndarray:
+    """sum(g * weight) for each gradient g. Elementwise on purpose: a BLAS dot product wakes
+    OpenBLAS's threads, which spin against the database's on a busy two-core machine."""
+    return np.array([float(np.sum(g * weight)) for g in grads])
+
+
+def _bgnbd_objective(log_params, x, t_x, T, weight, distinct=None):
+    ll, grads = _bgnbd_terms(log_params, x, t_x, T, gradient=True, distinct=distinct)
     total = float(np.sum(weight * ll))
     if not np.isfinite(total):
         return 1e300, np.zeros(4)
-    return -total, -(grads @ weight)
+    return -total, -_weighted_sums(grads, weight)
 
 
 def _check_counts(customers: int, repeat: int, min_repeat: int, model: str) -> None:
@@ -135,7 +146,8 @@ def fit_bgnbd(frame: pd.DataFrame, min_repeat_customers: int = DEFAULT_MIN_REPEA
     x, t_x, T = _arrays(grouped, "frequency", "recency", "T")
     # Start from the paper's neighbourhood, scaled to the data's time unit.
     start = np.log([0.5, max(float(np.average(T, weights=weight)) / 10, 1e-3), 1.0, 1.0])
-    result = optimize.minimize(_bgnbd_objective, start, args=(x, t_x, T, weight), jac=True,
+    result = optimize.minimize(_bgnbd_objective, start, args=(x, t_x, T, weight, _distinct(x)),
+                               jac=True,
                                method="L-BFGS-B", bounds=[_LOG_BOUNDS] * 4,
                                options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
     if not np.isfinite(result.fun) or result.fun >= 1e300:
@@ -171,10 +183,9 @@ def bgnbd_expected_purchases_at(fit: BGNBDFit, horizons, x, t_x, T) -> np.ndarra
     evaluated once per distinct pair.
     """
     x, t_x, T = (np.asarray(v, dtype="float64").ravel() for v in (x, t_x, T))
-    pairs = pd.DataFrame({"x": x, "T": T})
-    inverse = pairs.groupby(["x", "T"], sort=False).ngroup().to_numpy()
-    distinct = pairs.drop_duplicates()  # first occurrences, in the order ngroup numbers them
-    ux, uT = distinct["x"].to_numpy(), distinct["T"].to_numpy()
+    # Each (x, T) pair as one exact complex number: hashed once, no sort.
+    inverse, pairs = pd.factorize(x + 1j * T)
+    ux, uT = pairs.real, pairs.imag
     scale = (fit.a + fit.b + x - 1) / (fit.a - 1) * bgnbd_p_alive(fit, x, t_x, T)
     rows = [scale * (1 - _tail(fit, float(t), ux, uT)[inverse]) for t in np.ravel(horizons)]
     return np.vstack(rows) if rows else np.empty((0, len(x)))
@@ -240,27 +251,28 @@ def gamma_gamma_log_likelihood(p: float, q: float, gamma: float, x, m) -> np.nda
     return _gg_terms(np.log([p, q, gamma]), x, m)[0]
 
 
-def _gg_terms(log_params, x, m, gradient: bool = False):
+def _gg_terms(log_params, x, m, gradient: bool = False, distinct=None):
     p, q, gamma = np.exp(log_params)
+    ux, at = _distinct(x) if distinct is None else distinct
     px = p * x
     log_total = np.log(gamma + m * x)
-    ll = (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(gamma)
+    ll = ((gammaln(p * ux + q) - gammaln(p * ux))[at] - gammaln(q) + q * np.log(gamma)
           + (px - 1) * np.log(m) + px * np.log(x) - (px + q) * log_total)
     if not gradient:
         return ll, None
-    psi = digamma(px + q)
-    d_p = x * (psi - digamma(px) + np.log(m) + np.log(x) - log_total)
-    d_q = psi - digamma(q) + np.log(gamma) - log_total
+    psi = digamma(p * ux + q)
+    d_p = x * ((psi - digamma(p * ux))[at] + np.log(m) + np.log(x) - log_total)
+    d_q = psi[at] - digamma(q) + np.log(gamma) - log_total
     d_gamma = q / gamma - (px + q) / (gamma + m * x)
-    return ll, np.vstack([d_p * p, d_q * q, d_gamma * gamma])
+    return ll, (d_p * p, d_q * q, d_gamma * gamma)
 
 
-def _gg_objective(log_params, x, m, weight):
-    ll, grads = _gg_terms(log_params, x, m, gradient=True)
+def _gg_objective(log_params, x, m, weight, distinct=None):
+    ll, grads = _gg_terms(log_params, x, m, gradient=True, distinct=distinct)
     total = float(np.sum(weight * ll))
     if not np.isfinite(total):
         return 1e300, np.zeros(3)
-    return -total, -(grads @ weight)
+    return -total, -_weighted_sums(grads, weight)
 
 
 def fit_gamma_gamma(frame: pd.DataFrame, min_repeat_customers: int = DEFAULT_MIN_REPEAT_CUSTOMERS
@@ -275,7 +287,7 @@ def fit_gamma_gamma(frame: pd.DataFrame, min_repeat_customers: int = DEFAULT_MIN
     mean_spend = float(np.average(m, weights=weight))
     # Start where the implied mean spend p*gamma/(q-1) equals the observed mean.
     start = np.log([1.0, 2.0, mean_spend])
-    result = optimize.minimize(_gg_objective, start, args=(x, m, weight), jac=True,
+    result = optimize.minimize(_gg_objective, start, args=(x, m, weight, _distinct(x)), jac=True,
                                method="L-BFGS-B", bounds=[_LOG_BOUNDS, _LOG_BOUNDS, (-12.0, 30.0)],
                                options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-8})
     if not np.isfinite(result.fun) or result.fun >= 1e300:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from ingest.errors import InputError
 from ingest.schema import TABLES
+from metrics import marts
 from metrics.filters import Filters
 
 # Files a folder INPUT contributes (others, like READMEs, are passed over).
@@ -299,6 +300,8 @@ def run_report(inputs: list[str], out: str, as_of: str | None = None,
         con = open_database(":memory:", work, setup=init_db, readable_dirs=sorted(readable))
         try:
             load_inputs(con, inputs, Path(work), mapping=mapping, echo=echo, warn=warn)
+            # Every report below reads orders: build them once, as the app does after a load.
+            marts.refresh(con)
             frames, notes = build_report(con, as_of=as_of_date, stage_args=stage_args_for(mapping))
         finally:
             con.close()

@@ -241,17 +241,18 @@ def time_between_purchases(con, filters: Filters) -> pd.DataFrame:
     orders = orders_sql(filters, params)
     sql = f"""
     with sales as (
+      -- customer and order numbers follow customer_id and order_key, cheaper to sort on
       select
-        customer_id,
+        customer_number,
         order_date,
         row_number() over by_customer as sale_number,
         lag(order_date) over by_customer as previous_date
       from ({orders}) o
-      where is_sale and customer_id is not null
-      window by_customer as (partition by customer_id order by order_date, ordered_at, order_key)
+      where is_sale and customer_number is not null
+      window by_customer as (partition by customer_number order by order_date, ordered_at, order_number)
     ),
     gaps as (
-      select customer_id, least(sale_number - 1, 4) as bucket,
+      select customer_number, least(sale_number - 1, 4) as bucket,
              date_diff('day', previous_date, order_date) as gap_days
       from sales
       where sale_number > 1
@@ -260,7 +261,7 @@ def time_between_purchases(con, filters: Filters) -> pd.DataFrame:
       select
         bucket,
         count(*) as gaps,
-        count(distinct customer_id) as customers,
+        count(distinct customer_number) as customers,
         avg(gap_days) as mean_days,
         percentile_cont(0.5) within group (order by gap_days) as median_days,
         percentile_cont(0.25) within group (order by gap_days) as p25_days,

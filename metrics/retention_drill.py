@@ -107,10 +107,10 @@ def purchase_gap_distribution(con, filters: Filters,
     with sales as (
       select
         order_date,
-        lag(order_date) over (partition by customer_id
-                              order by order_date, ordered_at, order_key) as previous_date
+        lag(order_date) over (partition by customer_number
+                              order by order_date, ordered_at, order_number) as previous_date
       from ({orders}) o
-      where is_sale and customer_id is not null
+      where is_sale and customer_number is not null
     ),
     gaps as (
       select date_diff('day', previous_date, order_date) as gap_days

@@ -11,7 +11,7 @@ from metrics.export import frame_to_csv
 from ui import upload
 from ui.access import plain
 from ui.auth import current_user
-from ui.connection import connection
+from ui.connection import connection, writing
 from ui.i18n import register, t
 
 register({
@@ -165,7 +165,8 @@ with datasets_tab:
             with st.popover(t("Delete this dataset"), icon=":material/delete:"):
                 st.write(t("Its rows leave every report. The deletion is recorded in the history."))
                 if st.button(t("Delete for good"), type="primary", key=f"delete-{dataset_id}"):
-                    store.delete_dataset(con, dataset_id, user.identity)
+                    with writing():
+                        store.delete_dataset(con, dataset_id, user.identity)
                     st.cache_data.clear()
                     st.rerun()
 

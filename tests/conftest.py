@@ -8,6 +8,7 @@ import pytest
 
 from ingest.db import connect_engine
 from ingest.schema import create_tables
+from metrics import marts
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -16,9 +17,11 @@ SAMPLE_DATA = ROOT / "sample_data"
 
 @pytest.fixture
 def con():
-    """An in-memory DuckDB with every canonical table created and empty."""
+    """An in-memory DuckDB with every canonical table created and empty (and the order_facts
+    view over them that metrics read orders from)."""
     connection = connect_engine(":memory:")
     create_tables(connection)
+    marts.reset(connection)
     yield connection
     connection.close()
 

@@ -1,4 +1,5 @@
-"""orders_sql skips the customers join when no filter reads a customer attribute: same orders."""
+"""The line path of orders (product filters, and the reference of order_facts) skips the customers
+join when no filter reads a customer attribute: same orders."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ CUSTOMERS = [{"customer_id": "c1", "region": "North", "owner": "ann"},
 
 def _orders(con, filters: Filters):
     params = Params()
-    sql = f"select * from ({base.orders_sql(filters, params)}) o order by order_key"
+    sql = f"select * from ({base.line_orders_sql(filters, params)}) o order by order_key"
     return con.execute(sql, params).df()
 
 

@@ -45,7 +45,7 @@ LINES = [
 def shop(con):
     for row_number, line in enumerate(LINES, start=1):
         con.execute(
-            "insert into order_lines (dataset_id, source_row, order_id, ordered_at, customer_id, "
+            "insert into order_lines__base (dataset_id, source_row, order_id, ordered_at, customer_id, "
             "line_amount, cost_amount, owner, region) values (1, ?, ?, ?, ?, ?, ?, ?, ?)",
             [row_number, *line])
     return con
@@ -177,6 +177,7 @@ def cdnow_db():
     first unobserved day, as-of, is 1997-10-01."""
     from ingest.db import connect_engine
     from ingest.schema import create_tables
+    from metrics.marts import reset as reset_order_facts
 
     path = importlib.metadata.distribution("lifetimes").locate_file(
         "lifetimes/datasets/cdnow_customers_summary_with_transactions.csv")
@@ -193,9 +194,10 @@ def cdnow_db():
     lines["ordered_at"] = pd.to_datetime(lines["ordered_at"])
     connection = connect_engine(":memory:")
     create_tables(connection)
+    reset_order_facts(connection)
     connection.register("cdnow_lines", lines)
     connection.execute(
-        "insert into order_lines (dataset_id, source_row, order_id, ordered_at, customer_id, "
+        "insert into order_lines__base (dataset_id, source_row, order_id, ordered_at, customer_id, "
         "line_amount, owner) select 1, row_number() over (order by order_id), order_id, ordered_at, "
         "customer_id, line_amount, owner from cdnow_lines")
     yield connection, summary

@@ -14,12 +14,12 @@ from ingest import db, excel, read, staging
 from ingest.errors import InputError
 from ingest.mapping import Mapping
 from ingest.store import init_db, load
-from ingest.transform import parsed_shape, plan_columns, select_sql
+from ingest.transform import over_parsed, parsed_shape, plan_columns, select_sql
 
 ORDERS = Mapping("order_lines", {"order_id": "Order", "ordered_at": "Date", "customer_name": "Customer",
                                  "quantity": "Qty", "unit_price": "Price"})
 TYPED = ["order_id", "ordered_at", "customer_name", "quantity", "unit_price", "line_amount"]
-RAW = ["__raw_ordered_at", "__raw_quantity", "__raw_unit_price"]
+RAW = ["ordered_at", "quantity", "unit_price"]  # the columns whose kept text is read back
 
 
 def write(tmp_path, name, data: bytes):
@@ -28,10 +28,17 @@ def write(tmp_path, name, data: bytes):
     return path
 
 
+def raw_of(con, table, column, mapping=ORDERS):
+    """SQL of the text kept for ``column`` (as validation reads it, through over_parsed)."""
+    planned = over_parsed(plan_columns(mapping), set(columns_of(con, table)))
+    return next(p.raw for p in planned if p.name == column)
+
+
 def stage_parsed(con, inspection, mapping=ORDERS, table="p"):
     read.stage(con, inspection, table,
                lambda trimmed: parsed_shape(mapping, spaces_trimmed=trimmed))
-    return con.execute(f'select source_row, {", ".join(TYPED + RAW)} from "{table}" '
+    raws = [raw_of(con, table, c, mapping) for c in RAW]
+    return con.execute(f'select source_row, {", ".join(TYPED + raws)} from "{table}" '
                        "order by source_row").fetchall()
 
 
@@ -60,12 +67,14 @@ EXPECTED = [
 def test_an_ascii_file_is_parsed_while_read(tmp_path, con):
     inspection = read.inspect(write(tmp_path, "o.csv", ASCII_CSV))
     assert stage_parsed(con, inspection) == EXPECTED
-    # Plain ASCII without tabs: ids and text are their staged text, so they keep no raw copy.
+    # One list of the row's texts, kept only on rows 2 and 4 (mapped columns in plan order).
     assert columns_of(con, "p") == ["order_id", "ordered_at", "customer_id", "customer_name",
                                     "product_id", "product_name", "category", "quantity",
                                     "unit_price", "discount_amount", "line_amount", "cost_amount",
                                     "channel", "campaign_id", "region", "owner", "status",
-                                    "currency", *RAW, "source_row"]
+                                    "currency", "__raw", "source_row"]
+    assert con.execute('select source_row, "__raw" from p order by 1').fetchall() == [
+        (1, None), (2, ["A2", "not a date", "Bob", "x", "5"]), (4, ["A3", "2999-01-01", None, "1", None])]
 
 
 def test_odd_whitespace_is_stripped_and_whitespace_only_text_is_kept_raw(tmp_path, con):
@@ -76,8 +85,8 @@ def test_odd_whitespace_is_stripped_and_whitespace_only_text_is_kept_raw(tmp_pat
     got = stage_parsed(con, inspection)
     assert [r[:4] for r in got] == [(1, "A1", dt.datetime(2024, 1, 5), "Ann"),
                                     (2, "A2", dt.datetime(2024, 1, 6), None)]
-    assert con.execute('select source_row, "__raw_customer_name" from p order by 1').fetchall() == \
-        [(1, None), (2, "\u3000")]
+    assert con.execute(f'select source_row, {raw_of(con, "p", "customer_name")} from p '
+                       "order by 1").fetchall() == [(1, None), (2, "\u3000")]
 
 
 @pytest.mark.parametrize("data", [

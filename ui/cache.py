@@ -13,12 +13,14 @@ import streamlit as st
 
 import settings
 from metrics.filters import Filters
-from ui.connection import data_version
+from ui.connection import data_version, prepare_reports
 
 
 @st.cache_data(show_spinner=False, max_entries=1000, ttl=3600)
 def _call(name: str, _con, database: str, version: int, filters: Filters, args: tuple,
           kwargs: tuple):
+    # Only on a miss: a cheap look at whether order_facts needs building after a change.
+    prepare_reports(_con)
     module, func = name.rsplit(".", 1)
     return getattr(importlib.import_module(module), func)(_con, filters, *args, **dict(kwargs))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -10,6 +12,10 @@ import settings
 from ingest import store
 from ingest.db import open_database
 from ingest.load import ensure_sample_data
+from metrics import marts
+
+# Held while a session changes stored data, and by a reports refresh (which never waits for it).
+_WRITES = threading.Lock()
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -53,3 +59,23 @@ def connection():
 def data_version(con) -> int:
     """Changes whenever stored data changes; part of every cached result's key."""
     return store.data_version(con)
+
+
+@contextmanager
+def writing():
+    """Hold while changing stored data. A change waits for a running reports refresh and a refresh
+    is skipped while a change runs: a refresh committing in the middle of a change would make
+    the change fail on a write-write conflict over order_facts."""
+    with _WRITES:
+        yield
+
+
+def prepare_reports(con) -> bool:
+    """Build order_facts (``metrics.marts.refresh``) when it is the view, as after a change;
+    True when built. Skipped while a change runs: the view gives the same numbers, slower."""
+    if marts.kind(con) != "view" or not _WRITES.acquire(blocking=False):
+        return False
+    try:
+        return marts.refresh(con)
+    finally:
+        _WRITES.release()

@@ -27,6 +27,7 @@ from ingest.mapping import (
 from ingest.schema import TABLES
 from ingest.validate import validate
 from ui.access import plain
+from ui.connection import prepare_reports, writing
 from ui.i18n import register, t
 
 ACCEPTED_TYPES = ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "parquet"]
@@ -46,7 +47,7 @@ register({
     "Stage order of the funnel, first to last: edit the position numbers to reorder.":
         "漏斗阶段顺序（从前到后）：修改序号即可调整顺序。",
     "Remember this mapping for files with the same headers": "记住此对应关系，用于表头相同的文件",
-    "Loading…": "正在导入…",
+    "Loading…": "正在导入…", "Preparing reports…": "正在准备报表…",
 })
 NONE = "— not in this file —"
 
@@ -199,8 +200,10 @@ def load(con, token: str, insp, mapping: Mapping, *, mode: str, dataset_id, user
     def progress(fraction: float, message: str) -> None:
         bar.progress(min(max(fraction, 0.0), 1.0), text=message)
 
-    result = store.load(con, insp, mapping, mode=mode, dataset_id=dataset_id, user=user,
-                        source=pending()[token]["source"], on_progress=progress, skip_invalid=True)
+    with writing():
+        result = store.load(con, insp, mapping, mode=mode, dataset_id=dataset_id, user=user,
+                            source=pending()[token]["source"], on_progress=progress,
+                            skip_invalid=True)
     save_to = st.session_state.pop(f"save-mapping-{token}", None)
     if save_to:
         mapping.save(Path(save_to))
@@ -208,4 +211,6 @@ def load(con, token: str, insp, mapping: Mapping, *, mode: str, dataset_id, user
                      f"{TABLES[mapping.table].label} from {insp.display_name}: "
                      f"{len(mapping.columns)} columns mapped")
     pending().pop(token, None)
+    bar.progress(1.0, text=t("Preparing reports…"))
+    prepare_reports(con)
     return result
