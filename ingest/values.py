@@ -100,11 +100,6 @@ def _number_sql(expr: str, kind: str, decimal_comma: bool | None, percent_scale:
     fast = _plain_number_sql(expr, kind, decimal_comma, percent_scale) if fast_path else None
     if fast is None:
         return f"cast({parsed} as {SQL_TYPES[kind]})"
-    if kind == "amount":
-        # Money: DuckDB's own decimal cast, the general parser only where it fails (coalesce
-        # evaluates it for those rows alone): half the cost of a regex guard. The cast reads
-        # what the parser reads, and also '5.' and '1_000' (tests/test_values.py compares them).
-        return f"cast(coalesce({fast}, {parsed}) as {SQL_TYPES[kind]})"
     # Plain '-1234.5' (most exports, every Excel number) skips the general parser. This regex
     # guard measured cheaper than string tests or coalesce(cast, general parser) on DuckDB 2.0.
     return (f"cast(case when regexp_full_match({expr}, '-?[0-9]+(?:\\.[0-9]+)?') then {fast} "
