@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from metrics.base import customers_current_sql, sales_lines_sql
+from metrics.base import ORDER_KEY_SQL, customers_current_sql, sales_lines_sql
 from metrics.filters import Filters, Params
 from metrics.sales import BREAKDOWN_DIMENSIONS, NOT_SET
 
@@ -70,9 +70,8 @@ def orders_behind(con, filters: Filters, dimension: str, value: str, limit: int 
       -- names typed on the order lines, for exports without a customer file
       select order_key, min(customer_name) as line_customer_name
       from (
-        select coalesce(order_id, 'row-' || cast(dataset_id as varchar) || '-'
-                        || cast(source_row as varchar)) as order_key, customer_name
-        from order_lines
+        select {ORDER_KEY_SQL} as order_key, l.customer_name
+        from order_lines l
       ) l
       where order_key in (select order_key from page)
       group by order_key

@@ -39,17 +39,23 @@ def make_database(path: Path, tables: dict[str, list[dict]],
     return path
 
 
-def open_page(monkeypatch, tmp_path: Path, page: str, tables: dict[str, list[dict]],
-              mappings: dict[str, dict] | None = None, query: dict | None = None) -> AppTest:
-    """AppTest of ``page`` (e.g. "pages/funnel.py") over a fresh database of ``tables``."""
-    database = make_database(tmp_path / "crm.duckdb", tables, mappings)
-    monkeypatch.setenv("CRM_DATABASE_PATH", str(database))
-    monkeypatch.setenv("CRM_UPLOAD_DIR", str(tmp_path / "uploads"))
-    monkeypatch.setenv("CRM_MAPPINGS_DIR", str(tmp_path / "mappings"))
+def open_app(monkeypatch, folder: Path) -> AppTest:
+    """AppTest of app.py, run once, over the database ``folder/crm.duckdb`` (no sample data)."""
+    monkeypatch.setenv("CRM_DATABASE_PATH", str(folder / "crm.duckdb"))
+    monkeypatch.setenv("CRM_UPLOAD_DIR", str(folder / "uploads"))
+    monkeypatch.setenv("CRM_MAPPINGS_DIR", str(folder / "mappings"))
     monkeypatch.setenv("CRM_LOAD_SAMPLE_DATA", "false")
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
+    return at
+
+
+def open_page(monkeypatch, tmp_path: Path, page: str, tables: dict[str, list[dict]],
+              mappings: dict[str, dict] | None = None, query: dict | None = None) -> AppTest:
+    """AppTest of ``page`` (e.g. "pages/funnel.py") over a fresh database of ``tables``."""
+    make_database(tmp_path / "crm.duckdb", tables, mappings)
+    at = open_app(monkeypatch, tmp_path)
     at.switch_page(page).run()
     if query:
         # switch_page starts from an empty link, so the link's parameters come after it

@@ -4,10 +4,9 @@ while a change of stored data runs."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from fixture_rows import insert
-from streamlit.testing.v1 import AppTest
+from page_harness import open_app
 from test_metrics_marts import CUSTOMERS, LINES
 
 from ingest.catalog import init_db
@@ -18,7 +17,6 @@ from metrics.kpis import kpis
 from ui import cache, connection
 from ui.connection import prepare_reports, writing
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _shop(con):
@@ -53,17 +51,6 @@ def test_a_cached_metric_builds_order_facts_on_a_miss(con, monkeypatch, tmp_path
     assert dict(zip(frame["metric"], frame["value"]))["gross_revenue"] == 42.0
 
 
-def _open_app(monkeypatch, folder):
-    monkeypatch.setenv("CRM_DATABASE_PATH", str(folder / "crm.duckdb"))
-    monkeypatch.setenv("CRM_UPLOAD_DIR", str(folder / "uploads"))
-    monkeypatch.setenv("CRM_MAPPINGS_DIR", str(folder / "mappings"))
-    monkeypatch.setenv("CRM_LOAD_SAMPLE_DATA", "false")
-    monkeypatch.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    return at
-
-
 def _order_facts_kind(folder) -> str | None:
     # The app's own connection to the file (one database per process), as the page used it.
     import settings
@@ -79,7 +66,7 @@ def test_the_data_page_prepares_reports_after_a_load(monkeypatch, tmp_path):
     con.close()
     # Only the Data page may build here: cached metrics on a miss do not.
     monkeypatch.setattr(cache, "prepare_reports", lambda c: False)
-    at = _open_app(monkeypatch, tmp_path)
+    at = open_app(monkeypatch, tmp_path)
     at.switch_page("pages/data.py").run()
     csv = (b"Order ID,Order Date,Customer ID,Amount\n"
            b"A-1,2024-01-05,C1,120\n"
