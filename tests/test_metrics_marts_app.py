@@ -18,7 +18,6 @@ from ui import cache, connection
 from ui.connection import prepare_reports, writing
 
 
-
 def _shop(con):
     insert(con, "customers", CUSTOMERS)
     insert(con, "order_lines", LINES)
