@@ -7,12 +7,19 @@ retry": what decides the read options is found here first, in 8 MiB chunks with 
 from __future__ import annotations
 
 import codecs
+import os
+import threading
+from collections import OrderedDict, deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 _CHUNK = 1 << 23
+# Threads for the edge-space test, the costliest part of the pass; numpy releases the GIL, and
+# nothing else runs while the scan does.
+_WORKERS = 2
 _QUOTE, _LF, _CR, _SPACE = 34, 10, 13, 32
 
 
@@ -93,15 +100,20 @@ def scan(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
     odd_space, first = False, True
     edges, before, pending = _edge_table(delimiter), _LF, False
     edge_space = edges is None
+    checks: deque = deque()  # edge-space tests of chunks still running, oldest first
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    with open(path, "rb") as handle:
+    with open(path, "rb") as handle, ThreadPoolExecutor(_WORKERS) as pool:
         while True:
             chunk = handle.read(_CHUNK)
             if not edge_space:
                 # A space ended the last chunk: an edge (or the end of the file) now follows it?
-                edge_space = (pending and (not chunk or bool(edges[chunk[0]]))
-                              or _edge_space(chunk, edges, before))
+                edge_space = pending and (not chunk or bool(edges[chunk[0]]))
+                if chunk and not edge_space:
+                    checks.append(pool.submit(_edge_space, chunk, edges, before))
                 pending, before = chunk.endswith(b" "), (chunk[-1] if chunk else before)
+                # Collect finished tests; wait when too many chunks are held in memory.
+                while checks and (checks[0].done() or len(checks) > 2 * _WORKERS):
+                    edge_space = checks.popleft().result() or edge_space
             if not odd_space:
                 # A byte-order mark opens the file, not a value.
                 bom = first and chunk.startswith(b"\xef\xbb\xbf")
@@ -119,11 +131,48 @@ def scan(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
             else:
                 inside = _state_after(chunk, inside)
             offset += len(chunk)
+        edge_space = any([edge_space, *(check.result() for check in checks)])
     unclosed = _unclosed_quote_line(path, delimiter) if inside else None
     bad_line = None if bad_offset is None else _line_at(path, bad_offset)
     return Scan(quoted_line_break=quoted_break, utf8_error_line=bad_line,
                 unclosed_quote_line=unclosed, spaces_only=not (odd_space or quoted_break),
                 edge_spaces=edge_space)
+
+
+# Scans started when a file is inspected, by (path, size, mtime, options): the load that follows
+# finds the answer ready (or nearly) instead of reading the whole file again first.
+_KEEP_AHEAD = 8
+_ahead: OrderedDict[tuple, Future] = OrderedDict()
+_ahead_lock = threading.Lock()
+_ahead_pool = ThreadPoolExecutor(1, thread_name_prefix="csvscan")
+
+
+def _ahead_key(path: Path, check_utf8: bool, delimiter: str) -> tuple:
+    info = os.stat(path)
+    return (str(Path(path).resolve()), info.st_size, info.st_mtime_ns, check_utf8, delimiter)
+
+
+def scan_ahead(path: Path, *, check_utf8: bool, delimiter: str = ",") -> None:
+    """Start ``scan`` of ``path`` in the background for a later ``scan_once``."""
+    key = _ahead_key(path, check_utf8, delimiter)
+    with _ahead_lock:
+        if key in _ahead:
+            return
+        _ahead[key] = _ahead_pool.submit(scan, Path(path), check_utf8=check_utf8,
+                                         delimiter=delimiter)
+        while len(_ahead) > _KEEP_AHEAD:
+            _ahead.popitem(last=False)
+
+
+def scan_once(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
+    """``scan``, answered by the background scan of the same unchanged file when one was
+    started (``scan_ahead``)."""
+    with _ahead_lock:
+        started = _ahead.get(_ahead_key(path, check_utf8, delimiter))
+    if started is not None and started.exception() is None:
+        return started.result()
+    # Not started, or it failed: scanning here raises any error where it belongs.
+    return scan(path, check_utf8=check_utf8, delimiter=delimiter)
 
 
 def _line_at(path: Path, offset: int) -> int:

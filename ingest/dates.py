@@ -141,6 +141,17 @@ def timestamp_sql(expr: str, *, date_order: str = "auto", excel_1904: bool = Fal
             f"then try_cast({expr} as timestamp) else {general} end as timestamp)")
 
 
+# Text the plain-ISO branch of ``timestamp_sql`` reads (Python ``re``, same meaning as RE2 here).
+PLAIN_ISO = re.compile(_ISO_RE)
+
+
+def plain_timestamp_sql(expr: str) -> str:
+    """``timestamp_sql``'s value where ``expr`` is plain ISO text (``PLAIN_ISO``), else NULL:
+    a small expression for a load's first pass (see ``ingest.transform.parsed_shape``)."""
+    return (f"cast(case when regexp_full_match({expr}, {lit(_ISO_RE)}) "
+            f"then try_cast({expr} as timestamp) end as timestamp)")
+
+
 def date_sql(expr: str, *, date_order: str = "auto", excel_1904: bool = False) -> str:
     """SQL DATE from VARCHAR SQL ``expr``: the day of ``timestamp_sql``."""
     return f"cast({timestamp_sql(expr, date_order=date_order, excel_1904=excel_1904)} as date)"

@@ -176,12 +176,12 @@ def sheet_names(path: Path, display_name: str) -> list[str]:
 
 def read_sheet(path: Path, sheet: str, display_name: str, n_rows: int | None = None) -> pa.RecordBatch:
     """The sheet as strings, header row included as the first row; leading empty rows and
-    trailing blank rows dropped. Columns are named by position ('c1', 'c2', ...)."""
+    rows of blanks kept (staging leaves them out). Columns are named by position ('c1', 'c2', ...)."""
     reader = _reader(path, display_name)
     try:
-        loaded = reader.load_sheet(sheet, header_row=None, dtypes="string", n_rows=n_rows,
-                                   skip_whitespace_tail_rows=True)
-        batch = loaded.to_arrow()
+        # The eager reader is the faster one (it borrows cells instead of copying them). It
+        # keeps rows of blanks at the end, which staging leaves out like any empty row.
+        batch = reader.load_sheet_eager(sheet, header_row=None, dtypes="string", n_rows=n_rows)
     except Exception as exc:  # noqa: BLE001
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(f"the sheet '{sheet}' cannot be read: {detail}", file=display_name) from None
@@ -208,9 +208,11 @@ def read_whole_sheet(path: Path, sheet: str, display_name: str) -> pa.RecordBatc
             _kept.move_to_end(key)
             return _kept[key]
     batch = read_sheet(Path(path), sheet, display_name)
-    if batch.nbytes <= _KEEP_BYTES:  # a bigger sheet is not kept: the next read pays again
+    # Buffer sizes are known at once; ``nbytes`` walks every string's offsets (10 ms a sheet).
+    if batch.get_total_buffer_size() <= _KEEP_BYTES:  # a bigger sheet is not kept
         with _kept_lock:
             _kept[key] = batch
-            while len(_kept) > _KEEP_SHEETS or sum(b.nbytes for b in _kept.values()) > _KEEP_BYTES:
+            while len(_kept) > _KEEP_SHEETS or sum(
+                    b.get_total_buffer_size() for b in _kept.values()) > _KEEP_BYTES:
                 _kept.popitem(last=False)
     return batch

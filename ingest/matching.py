@@ -57,8 +57,8 @@ def compile_synonyms(columns: dict[str, list[str]]) -> dict[str, list[Synonym]]:
     key = tuple((column, tuple(words)) for column, words in columns.items())
     found = _compiled.get(key)
     if found is None:
-        found = {column: [Synonym(i, compact(w), tuple(tokens(w)), not compact(w).isascii())
-                          for i, w in enumerate(words) if compact(w)]
+        found = {column: [Synonym(i, key, tuple(tokens(w)), not key.isascii())
+                          for i, w in enumerate(words) if (key := compact(w))]
                  for column, words in columns.items()}
         if len(_compiled) >= _KEEP_COMPILED:
             _compiled.pop(next(iter(_compiled)))

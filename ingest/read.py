@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 import settings
-from ingest import excel, sniff
+from ingest import csvscan, excel, sniff
 from ingest.errors import InputError
 from ingest.headers import clean_headers
 from ingest.sqltext import ident
@@ -132,6 +132,9 @@ def _inspect_text(path: Path, display: str, head: bytes, complete: bool, encodin
     if not text.strip(BLANK_CHARS):
         raise InputError("the file is empty", file=display)
     delim = _check_delimiter(delimiter, display) if delimiter else sniff.sniff_delimiter(text)
+    if enc in ("utf-8", "utf-8-sig"):
+        # The pass staging needs first (see ingest.csvscan) runs while the user looks at the preview.
+        csvscan.scan_ahead(path, check_utf8=True, delimiter=delim)
     leading = _LEADING_BLANK.match(text).group(0)
     skip = leading.count("\n")
     body = text[len(leading):]
@@ -268,3 +271,12 @@ def stage(con, inspection: Inspection, table: str, shape_for=None, *, temp: bool
     from ingest import staging
 
     return staging.stage(con, inspection, table, shape_for, temp=temp)
+
+
+def forget_reads() -> None:
+    """Drop what earlier inspections kept for the loads that follow them (whole Excel sheets,
+    background CSV scans), so the next load of any file starts cold; the benchmark uses this."""
+    with excel._kept_lock:
+        excel._kept.clear()
+    with csvscan._ahead_lock:
+        csvscan._ahead.clear()

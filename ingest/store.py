@@ -37,7 +37,7 @@ import uuid
 from contextlib import suppress
 from dataclasses import dataclass
 
-from ingest import audit, parts, read
+from ingest import audit, parts, plainpass, read
 from ingest.catalog import (  # noqa: F401
     CATALOG_TABLES,
     data_version,
@@ -156,13 +156,23 @@ def load_many(con, requests: list[LoadRequest], *, user: str = "local admin", on
 
 
 def _stage(con, inspection, stage: str, mapping, *, temp: bool) -> None:
-    """Read the file into table ``stage``, parsing every value once on the way in."""
+    """Read the file into table ``stage``, parsing every value once on the way in (plain
+    values first where the preview is plain, then the rest: see ``ingest.plainpass``)."""
+    plain = plainpass.plain_columns(mapping, inspection.preview, excel_1904=inspection.excel_1904)
+    trimmed = []
+
     def shape_for(spaces_trimmed: bool):
+        trimmed.append(spaces_trimmed)
         return parsed_shape(mapping, excel_1904=inspection.excel_1904,
-                            spaces_trimmed=spaces_trimmed)
+                            spaces_trimmed=spaces_trimmed, plain_only=plain)
 
     try:
         read.stage(con, inspection, stage, shape_for, temp=temp)
+        repair = plainpass.repair_sql(mapping, stage, plain, excel_1904=inspection.excel_1904,
+                                      spaces_trimmed=bool(trimmed and trimmed[-1]))
+        if repair is not None and _count(con.execute(
+                f"select count(*) from {quote(stage)} where {repair.needed}")):
+            con.execute(repair.update)
     except InputError:
         raise
     except Exception as exc:

@@ -25,10 +25,16 @@ from ingest.synonym_lists import SYNONYMS
 __all__ = ["EXTRAS", "SIGNATURES", "SYNONYMS", "compact", "load_synonyms", "tokens"]
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+
+
 def compact(text) -> str:
     """Comparison form of a header: NFKC (full-width to ASCII), case-folded, letters and digits only."""
-    folded = unicodedata.normalize("NFKC", str(text or "")).replace("\ufeff", "").casefold()
-    return "".join(ch for ch in folded if ch.isalnum())
+    text = str(text or "")
+    # NFKC leaves ASCII as it is, and casefold is lower there: most headers skip both.
+    folded = text.lower() if text.isascii() else (
+        unicodedata.normalize("NFKC", text).replace("\ufeff", "").casefold())
+    return _NOT_ALNUM.sub("", folded)
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -36,9 +42,13 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 def tokens(text) -> list[str]:
     """Words of a header: split on camelCase, spaces and punctuation, case-folded."""
-    folded = unicodedata.normalize("NFKC", str(text or "")).replace("\ufeff", "")
+    text = str(text or "")
+    folded = text if text.isascii() else unicodedata.normalize("NFKC", text).replace("\ufeff", "")
     spaced = _CAMEL.sub(" ", folded).casefold()
-    return [t for t in re.split(r"[^\w]+|_", spaced) if t]
+    return [t for t in _WORD_BREAK.split(spaced) if t]
+
+
+_WORD_BREAK = re.compile(r"[^\w]+|_")
 
 
 # Roles that are not canonical columns but feed derivations (see ingest.derive).

@@ -73,11 +73,14 @@ def _parse_options(mapping, column: str, excel_1904: bool) -> dict:
 
 def plan_columns(mapping, *, dataset_id_param: str = "$dataset_id",
                  load_id_param: str | None = None, excel_1904: bool = False,
-                 spaces_trimmed: bool = False) -> list[PlannedColumn]:
+                 spaces_trimmed: bool = False,
+                 plain_only: frozenset[str] = frozenset()) -> list[PlannedColumn]:
     """One PlannedColumn per canonical column of the mapping's table, in schema order.
 
     ``spaces_trimmed``: the staged text holds no whitespace but the spaces staging trims
     (``ingest.csvscan.Scan.spaces_only``), so ids and text need no stripping.
+    ``plain_only``: canonical columns read only where their text is plain (``values.plain_sql``,
+    NULL elsewhere): a load's first pass, which ``repair_sql`` completes.
     Raises InputError when the mapping names a column the table lacks, or when a required
     column is neither mapped nor derivable.
     """
@@ -95,8 +98,10 @@ def plan_columns(mapping, *, dataset_id_param: str = "$dataset_id",
         header = mapping.columns.get(column.name)
         if header is not None:
             options = _parse_options(mapping, column.name, excel_1904)
-            parsed[column.name] = values.parse_sql(quote(header), column.kind, **options,
-                                                   trimmed=spaces_trimmed)
+            plain = (values.plain_sql(quote(header), column.kind, **options)
+                     if column.name in plain_only else None)
+            parsed[column.name] = plain or values.parse_sql(quote(header), column.kind, **options,
+                                                            trimmed=spaces_trimmed)
 
     derived = {name: sql for name, sql in
                (derive.derivations(table.name, dict(parsed), mapping) or {}).items()
@@ -146,8 +151,10 @@ RAW_COLUMN = "__raw"
 _TEXT_PREFIX = "__text_"
 
 
-def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = False) -> Shape:
-    """How ``ingest.read.stage`` parses while it reads (read the result with ``over_parsed``).
+def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = False,
+                 plain_only: frozenset[str] = frozenset()) -> Shape:
+    """How ``ingest.read.stage`` parses while it reads (read the result with ``over_parsed``;
+    with ``plain_only`` (see ``plan_columns``), after ``repair_sql`` has run on it).
 
     The staged table then holds one row per data row: every canonical column of
     ``mapping.table`` in schema order, typed, except row-made ids (they need ``source_row``,
@@ -158,9 +165,10 @@ def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = Fa
     ``source_row``. With ``spaces_trimmed`` ids and text are their text, so they do not make
     a row's text kept (their text would show nothing more).
     """
-    planned = plan_columns(mapping, excel_1904=excel_1904, spaces_trimmed=spaces_trimmed)
+    planned = plan_columns(mapping, excel_1904=excel_1904, spaces_trimmed=spaces_trimmed,
+                           plain_only=plain_only)
     mapped = [p for p in planned if p.source is not None]
-    shown = [p for p in mapped if not (spaces_trimmed and p.kind in ("id", "text"))]
+    shown = _shown_columns(mapped, spaces_trimmed)
     columns = tuple((p.name, p.expr) for p in planned if not p.row_made)
     if not shown:
         return Shape(columns)
@@ -168,6 +176,11 @@ def parsed_shape(mapping, *, excel_1904: bool = False, spaces_trimmed: bool = Fa
     texts = ", ".join(quote(_TEXT_PREFIX + p.name) for p in mapped)
     keep = " or ".join(f"({_shown(p)})" for p in shown)
     return Shape(columns, hidden, ((RAW_COLUMN, f"case when {keep} then [{texts}] end"),))
+
+
+def _shown_columns(mapped: list[PlannedColumn], spaces_trimmed: bool) -> list[PlannedColumn]:
+    # With spaces trimmed, an id's or a text's value is its text: showing it tells nothing more.
+    return [p for p in mapped if not (spaces_trimmed and p.kind in ("id", "text"))]
 
 
 def _shown(p: PlannedColumn) -> str:

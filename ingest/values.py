@@ -14,7 +14,14 @@ from __future__ import annotations
 
 import re
 
-from ingest.dates import DATE_ORDERS, date_sql, guess_date_order, timestamp_sql
+from ingest.dates import (
+    DATE_ORDERS,
+    PLAIN_ISO,
+    date_sql,
+    guess_date_order,
+    plain_timestamp_sql,
+    timestamp_sql,
+)
 from ingest.schema import SQL_TYPES
 from ingest.sqltext import WS_CHARS, WS_CLASS, let, lit
 
@@ -33,6 +40,9 @@ _DOT_OK = (r"[0-9]{1,3}(?:[,' ’][0-9]{3})+(?:\.[0-9]*)?|[0-9]{1,2}(?:,[0-9]{2}
            r"|[0-9]+(?:\.[0-9]*)?|\.[0-9]+|(?:[0-9]+\.?[0-9]*|\.[0-9]+)E[+-]?[0-9]+")
 _COMMA_OK = r"[0-9]{1,3}(?:[.' ’][0-9]{3})+(?:,[0-9]*)?|[0-9]+(?:,[0-9]*)?|,[0-9]+"
 _COMMA_GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}"
+
+# Text the fast path of ``_number_sql`` reads without the general parser.
+_PLAIN_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 
 _TRUE = ("true", "t", "yes", "y", "1", "on", "是")
 _FALSE = ("false", "f", "no", "n", "0", "off", "否")
@@ -102,7 +112,7 @@ def _number_sql(expr: str, kind: str, decimal_comma: bool | None, percent_scale:
         return f"cast({parsed} as {SQL_TYPES[kind]})"
     # Plain '-1234.5' (most exports, every Excel number) skips the general parser. This regex
     # guard measured cheaper than string tests or coalesce(cast, general parser) on DuckDB 2.0.
-    return (f"cast(case when regexp_full_match({expr}, '-?[0-9]+(?:\\.[0-9]+)?') then {fast} "
+    return (f"cast(case when regexp_full_match({expr}, {lit(_PLAIN_NUMBER)}) then {fast} "
             f"else {parsed} end as {SQL_TYPES[kind]})")
 
 
@@ -161,6 +171,41 @@ def parse_sql(expr: str, kind: str, *, date_order: str = "auto", decimal_comma: 
     if kind == "bool":
         return _bool_sql(expr)
     return _number_sql(expr, kind, decimal_comma, percent_scale)
+
+
+def plain_sql(expr: str, kind: str, *, date_order: str = "auto", decimal_comma: bool | None = None,
+              excel_1904: bool = False, percent_scale: bool | None = None,
+              trimmed: bool = False) -> str | None:
+    """``parse_sql``'s value of ``expr`` where the text is plain (see ``is_plain``), else NULL;
+    None when ``kind`` under these options has no such shortcut. Its SQL is a small part of
+    ``parse_sql``'s: binding the general parsers' many regexes is what it spares."""
+    del date_order, excel_1904, trimmed  # plain text means the same under every choice of these
+    if kind in ("timestamp", "date"):
+        plain = plain_timestamp_sql(expr)
+        return plain if kind == "timestamp" else f"cast({plain} as date)"
+    if kind not in ("amount", "number", "integer", "percent"):
+        return None
+    fast = _plain_number_sql(expr, kind, decimal_comma, percent_scale)
+    if fast is None:
+        return None
+    return (f"cast(case when regexp_full_match({expr}, {lit(_PLAIN_NUMBER)}) then {fast} end "
+            f"as {SQL_TYPES[kind]})")
+
+
+def plain_pattern(kind: str) -> str | None:
+    """The RE2 pattern (fully matched) of the text ``plain_sql`` reads for ``kind``."""
+    if kind in ("timestamp", "date"):
+        return PLAIN_ISO.pattern
+    if kind in ("amount", "number", "integer", "percent"):
+        return _PLAIN_NUMBER
+    return None
+
+
+def is_plain(value: str, kind: str) -> bool:
+    """Whether ``plain_sql`` reads this staged text (Python's ``re`` means what RE2 does with
+    these ASCII-only patterns)."""
+    pattern = plain_pattern(kind)
+    return pattern is not None and re.fullmatch(pattern, value) is not None
 
 
 # --- guess_options ---------------------------------------------------------------------------

@@ -220,3 +220,15 @@ def test_xlsx_matches_csv(tmp_path):
     csv_totals = con.execute('select "Line Total"::double from read_csv(?)',
                              [str(orders_csv(5, tmp_path))]).fetchall()
     assert table.column("Line Total").to_pylist() == [t for (t,) in csv_totals]
+
+
+@pytest.mark.parametrize("name", ["load.csv", "load.xlsx"])
+def test_load_benchmarks_time_both_contenders(tmp_path, name):
+    from bench import load
+    from bench.registry import Context
+
+    result = {"load.csv": load.load_csv, "load.xlsx": load.load_xlsx}[name](
+        Context(rows=300, out_dir=tmp_path))
+    assert (result.name, result.target) == (name, 1.3)
+    assert result.seconds > 0 and result.comparison_seconds > 0
+    assert f"median of {load.REPEATS}" in result.comparison

@@ -250,3 +250,14 @@ def test_preview_is_strings_or_none(tmp_path):
     values = inspection.preview.to_numpy().ravel().tolist()
     assert values and all(v is None or isinstance(v, str) for v in values)
     assert list(inspection.preview.columns) == inspection.headers
+
+
+def test_sheet_rows_keep_their_order_when_read_in_several_batches(tmp_path, con, monkeypatch):
+    from ingest import staging
+
+    monkeypatch.setattr(staging, "_SHEET_BATCH_ROWS", 7)  # 50 rows: 8 batches, read in parallel
+    rows = [["n", "v"]] + [[i, f"v{i}"] for i in range(1, 51)]
+    rows[20] = [None, None]  # data row 20 is empty: left out, the others keep their numbers
+    inspection = read.inspect(make_xlsx(tmp_path / "b.xlsx", {"S": rows}))
+    assert read.stage(con, inspection, "t") == 49
+    assert rows_of(con) == [(i, str(i), f"v{i}") for i in range(1, 51) if i != 20]

@@ -117,3 +117,28 @@ def test_staging_inside_a_transaction_needs_no_retry(tmp_path, con, monkeypatch)
     con.execute("commit")
     assert con.execute("select a from b where source_row = 6").fetchall() == [("bad\ufffd",)]
     assert inspection.notes == ["1 characters were not valid UTF-8 and were replaced with \ufffd"]
+
+
+def test_a_scan_started_at_inspection_answers_the_load(tmp_path, monkeypatch):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"a,b\n1, x\n")
+    csvscan.scan_ahead(path, check_utf8=True, delimiter=",")
+    fresh = []
+    monkeypatch.setattr(csvscan, "scan", lambda *a, **k: fresh.append(a) or "scanned again")
+    assert csvscan.scan_once(path, check_utf8=True, delimiter=",") == Scan(False, None, None, True, True)
+    assert fresh == []
+    # Other options, or the file changed since: scanned again.
+    assert csvscan.scan_once(path, check_utf8=True, delimiter=";") == "scanned again"
+    path.write_bytes(b'a,b\n"1,2\n')
+    assert csvscan.scan_once(path, check_utf8=True, delimiter=",") == "scanned again"
+
+
+def test_inspecting_utf8_text_starts_its_scan(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_bytes(b'a,b\n"1\n2",3\n')
+    read.forget_reads()
+    read.inspect(path)
+    assert csvscan.scan_once(path, check_utf8=True, delimiter=",").quoted_line_break is True
+    assert len(csvscan._ahead) == 1
+    read.forget_reads()
+    assert len(csvscan._ahead) == 0

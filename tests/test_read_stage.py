@@ -190,3 +190,19 @@ def test_locked_database_stages_a_workbook(tmp_path):
         assert rows_of(locked) == [(1, "1", "Ann")]
     finally:
         locked.close()
+
+
+def test_rows_keep_their_file_numbers_when_staged_in_a_transaction_on_a_file(tmp_path):
+    # A load stages inside its transaction, where DuckDB's row ids start far from 0.
+    path = tmp_path / "big.csv"
+    duckdb.sql(f"copy (select i as n from range(300000) r(i)) to '{path}' (header)")
+    con = db.connect_engine(str(tmp_path / "crm.duckdb"))
+    try:
+        con.execute("create table earlier as select * from range(5000)")
+        con.execute("begin")
+        assert read.stage(con, read.inspect(path), "t", temp=False) == 300000
+        con.execute("commit")
+        wrong = con.execute("select count(*) from t where cast(n as bigint) <> source_row - 1").fetchall()
+        assert wrong == [(0,)]
+    finally:
+        con.close()

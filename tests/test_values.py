@@ -309,3 +309,36 @@ def test_money_fast_path_reads_what_the_general_parser_reads(db):
         "where general is distinct from fast").fetchall()
     assert differing == []
 
+
+
+def _date_strings() -> list[str]:
+    """Plain ISO dates and times, near misses, other formats and 20,000 seeded random strings
+    over the characters dates are written with."""
+    import random
+
+    rng = random.Random(11)
+    alphabet = list("0123456789-:/. T") + ["Z", "+", "年", "月", "日", "\u00a0"]
+    found = {"".join(rng.choice(alphabet) for _ in range(rng.randint(6, 20))) for _ in range(20000)}
+    found |= {f"{y}-{m}-{d}{t}" for y in ("2024", "1999", "0001") for m in ("1", "02", "13")
+              for d in ("5", "29", "30", "31") for t in ("", " 8:26", "T08:26:07", " 23:59:59.123456")}
+    found |= {"2024-03-05", "2024-3-5 8:26", "infinity", "epoch", "2024-03-05 25:00", "12/1/2010",
+              "2024年3月5日", "2024-03-05T08:26:07Z", " 2024-03-05", "2024-03-05 "}
+    return sorted(found)
+
+
+@pytest.mark.parametrize("kind", ["amount", "number", "integer", "percent", "timestamp", "date"])
+def test_plain_reading_is_the_general_reading_or_nothing(db, kind):
+    # The oracle is parse_sql: where the text is plain the first pass must read the same value,
+    # anywhere else it must leave NULL for the second pass.
+    import pyarrow as pa
+
+    from ingest.values import is_plain, plain_sql
+
+    strings = _date_strings() if kind in ("timestamp", "date") else _money_strings()
+    db.register("strings", pa.table({"x": strings}))
+    rows = db.execute(f"select x, {plain_sql('x', kind)} as plain, {parse_sql('x', kind)} as general, "
+                      f"plain is not distinct from general as same from strings").fetchall()
+    wrong = [(x, plain, general) for x, plain, general, same in rows
+             if (is_plain(x, kind) and not same) or (not is_plain(x, kind) and plain is not None)]
+    assert wrong == []
+    assert sum(is_plain(x, kind) for x, *_ in rows) > 100  # the test sees plain text at all
