@@ -175,6 +175,12 @@ def scan_once(path: Path, *, check_utf8: bool, delimiter: str = ",") -> Scan:
     return scan(path, check_utf8=check_utf8, delimiter=delimiter)
 
 
+def forget_scans() -> None:
+    """Drop every scan ``scan_ahead`` started (one still running finishes unread)."""
+    with _ahead_lock:
+        _ahead.clear()
+
+
 def _line_at(path: Path, offset: int) -> int:
     """The 1-based line holding byte ``offset`` (a second pass, only for a file with an error)."""
     lines, done = 1, 0

@@ -147,7 +147,7 @@ PLAIN_ISO = re.compile(_ISO_RE)
 
 def plain_timestamp_sql(expr: str) -> str:
     """``timestamp_sql``'s value where ``expr`` is plain ISO text (``PLAIN_ISO``), else NULL:
-    a small expression for a load's first pass (see ``ingest.transform.parsed_shape``)."""
+    a small expression for a load's first pass (see ``ingest.plainpass``)."""
     return (f"cast(case when regexp_full_match({expr}, {lit(_ISO_RE)}) "
             f"then try_cast({expr} as timestamp) end as timestamp)")
 

@@ -193,6 +193,12 @@ def read_sheet(path: Path, sheet: str, display_name: str, n_rows: int | None = N
     return pa.RecordBatch.from_arrays(columns, names=names)
 
 
+def forget_sheets() -> None:
+    """Drop every sheet ``read_whole_sheet`` kept."""
+    with _kept_lock:
+        _kept.clear()
+
+
 def read_whole_sheet(path: Path, sheet: str, display_name: str) -> pa.RecordBatch:
     """``read_sheet`` of the whole sheet, kept for the next call on the same unchanged file.
 

@@ -276,7 +276,5 @@ def stage(con, inspection: Inspection, table: str, shape_for=None, *, temp: bool
 def forget_reads() -> None:
     """Drop what earlier inspections kept for the loads that follow them (whole Excel sheets,
     background CSV scans), so the next load of any file starts cold; the benchmark uses this."""
-    with excel._kept_lock:
-        excel._kept.clear()
-    with csvscan._ahead_lock:
-        csvscan._ahead.clear()
+    excel.forget_sheets()
+    csvscan.forget_scans()
