@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.attribution import attributed_sales_sql, attributed_won_deals_sql
 from metrics.base import customers_current_sql
-from metrics.campaigns import (
-    DEFAULT_ATTRIBUTION_DAYS,
-    attributed_sales_sql,
-    attributed_won_deals_sql,
-)
+from metrics.campaigns import DEFAULT_ATTRIBUTION_DAYS
 from metrics.deal_lists import paged
 from metrics.filters import Filters, Params
 
