@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 
 _CHUNK = 1 << 23
-# Threads for the edge-space test, the costliest part of the pass; numpy releases the GIL, and
-# nothing else runs while the scan does.
+# Threads for the edge-space test, the costliest part of the pass (numpy releases the GIL).
 _WORKERS = 2
 _QUOTE, _LF, _CR, _SPACE = 34, 10, 13, 32
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ingest import derive, values
 from ingest.schema import SQL_TYPES
 from ingest.sqltext import lit
-from ingest.transform import RAW_COLUMN, _parse_options, plan_columns, quote, table_of
+from ingest.transform import RAW_COLUMN, parse_options, plan_columns, quote, table_of
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def plain_columns(mapping, preview, *, excel_1904: bool = False) -> frozenset[st
         header = mapping.columns.get(column.name)
         if header is None or preview is None or header not in getattr(preview, "columns", ()):
             continue
-        options = _parse_options(mapping, column.name, excel_1904)
+        options = parse_options(mapping, column.name, excel_1904)
         if values.plain_sql(quote(header), column.kind, **options) is None:
             continue
         texts = [v for v in preview[header].tolist() if isinstance(v, str) and v != ""]
@@ -86,7 +86,7 @@ def _repair_parts(mapping, plain_only: frozenset[str], *, excel_1904: bool,
             available[p.name] = quote(p.name)  # already what the single pass makes
             continue
         text = f"{quote(RAW_COLUMN)}[{position}]"
-        options = _parse_options(mapping, p.name, excel_1904)
+        options = parse_options(mapping, p.name, excel_1904)
         general = values.parse_sql(text, p.kind, **options, trimmed=spaces_trimmed)
         available[p.name] = (f"coalesce({quote(p.name)}, "
                              f"try_cast(({general}) as {SQL_TYPES[p.kind]}))")

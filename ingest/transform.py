@@ -64,7 +64,9 @@ def _check_param(param: str) -> str:
     return param
 
 
-def _parse_options(mapping, column: str, excel_1904: bool) -> dict:
+def parse_options(mapping, column: str, excel_1904: bool) -> dict:
+    """The parse options the mapping gives ``column`` (only those parse_sql accepts), with
+    the workbook's date system."""
     given = (getattr(mapping, "options", None) or {}).get(column) or {}
     options = {k: v for k, v in given.items() if k in PARSE_OPTIONS}
     options.setdefault("excel_1904", bool(excel_1904))
@@ -97,7 +99,7 @@ def plan_columns(mapping, *, dataset_id_param: str = "$dataset_id",
     for column in table.columns:
         header = mapping.columns.get(column.name)
         if header is not None:
-            options = _parse_options(mapping, column.name, excel_1904)
+            options = parse_options(mapping, column.name, excel_1904)
             plain = (values.plain_sql(quote(header), column.kind, **options)
                      if column.name in plain_only else None)
             parsed[column.name] = plain or values.parse_sql(quote(header), column.kind, **options,
