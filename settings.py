@@ -38,6 +38,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest file accepted, in MB, for uploads and links alike."),
     Setting("max_excel_uncompressed_mb", 1000,
             "Largest total an .xlsx may inflate to when unzipped, in MB (guards against zip bombs)."),
+    Setting("excel_split_read_mb", 256,
+            "Largest worksheet, in MB of unzipped XML, that is read on two cores at once (about "
+            "twice as fast for a big sheet, but it holds about twice the sheet's XML in memory "
+            "meanwhile). Sheets under 8 MB are always read on one core. 0: never split."),
     Setting("link_timeout_seconds", 30,
             "How long fetching a link may take, in seconds, before it is abandoned."),
     Setting("allowed_link_hosts", "",

@@ -2,18 +2,18 @@
 
 Before any parser sees an OOXML/ODS workbook its zip directory is checked (declared sizes
 and compression ratios against ``max_excel_uncompressed_mb``) and every XML part is streamed
-once to refuse DTDs and entity declarations (billion laughs, external entities).
+once to refuse DTDs and entity declarations (billion laughs, external entities). A big sheet's
+XML, inflated by that check anyway, is then read in two halves at once (``ingest.sheetsplit``).
 """
 
 from __future__ import annotations
 
 import re
-import struct
 import threading
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import fastexcel
@@ -21,15 +21,13 @@ import pyarrow as pa
 from isal import isal_zlib
 
 import settings
+from ingest import sheetsplit, zipparts
 from ingest.errors import InputError
 
 _CHUNK = 1 << 20
 _MAX_RATIO = 200  # deflate tops out near 1000:1; real sheets stay well below 100:1
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 _OVERLAP = max(len(m) for m in _FORBIDDEN) - 1
-# A zip member's local header: signature, versions, flags, method, time, date, CRC, sizes, then
-# the lengths of the name and extra field that come before the data.
-_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
 _HEAD = 64  # bytes of a member that tell XML from a picture
 _XML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
 _DATE1904 = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*[\"'](?:1|true)[\"']")
@@ -40,9 +38,14 @@ _kept: OrderedDict[tuple, pa.RecordBatch] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
-def check_zip(path: Path, display_name: str) -> None:
-    """Refuse a zip-based workbook that would inflate too far or carries DTD/entity tricks."""
+def check_zip(path: Path, display_name: str,
+              keep: Callable[[zipfile.ZipInfo], bool] | None = None) -> dict[str, list[bytes]]:
+    """Refuse a zip-based workbook that would inflate too far or carries DTD/entity tricks.
+
+    Returns the inflated XML of the parts ``keep`` picks, as the pieces the check read them
+    in (a big sheet is then read without inflating it again: ``sheetsplit``)."""
     limit = int(settings.get("max_excel_uncompressed_mb")) * 1024 * 1024
+    kept: dict[str, list[bytes]] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -59,12 +62,26 @@ def check_zip(path: Path, display_name: str) -> None:
                                      "which only zip bombs do; refusing to open it", file=display_name)
             with open(path, "rb") as handle:
                 for info in infos:
-                    if not info.is_dir():
-                        _scan_member(_inflated(archive, handle, info), info, display_name)
+                    if info.is_dir():
+                        continue
+                    pieces = _inflated(archive, handle, info)
+                    if keep is not None and keep(info):
+                        read: list[bytes] = []
+                        if _scan_member(_recorded(pieces, read), info, display_name):
+                            kept[info.filename] = read
+                    else:
+                        _scan_member(pieces, info, display_name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError,
             zlib.error, isal_zlib.IsalError):
         raise InputError("the workbook is damaged (its zip structure cannot be read)",
                          file=display_name) from None
+    return kept
+
+
+def _recorded(pieces: Iterator[bytes], into: list[bytes]) -> Iterator[bytes]:
+    for piece in pieces:
+        into.append(piece)
+        yield piece
 
 
 def _inflated(archive: zipfile.ZipFile, handle, info: zipfile.ZipInfo) -> Iterator[bytes]:
@@ -76,12 +93,7 @@ def _inflated(archive: zipfile.ZipFile, handle, info: zipfile.ZipInfo) -> Iterat
             while piece := member.read(_CHUNK):
                 yield piece
         return
-    handle.seek(info.header_offset)
-    header = handle.read(_LOCAL_HEADER.size)
-    if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile("bad local file header")
-    name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
-    handle.seek(info.header_offset + _LOCAL_HEADER.size + name_length + extra_length)
+    zipparts.seek_data(handle, info)
     inflater, left = isal_zlib.decompressobj(-15), info.compress_size
     while left:
         data = handle.read(min(left, _CHUNK))
@@ -98,9 +110,10 @@ def _inflated(archive: zipfile.ZipFile, handle, info: zipfile.ZipInfo) -> Iterat
         yield rest
 
 
-def _scan_member(pieces: Iterator[bytes], info: zipfile.ZipInfo, display_name: str) -> None:
+def _scan_member(pieces: Iterator[bytes], info: zipfile.ZipInfo, display_name: str) -> bool:
     """Read one member: refuse XML with DTDs/entities, or that is not UTF-8 encoded, and a
-    member that inflates beyond its declared size. Binary parts (pictures) are not read on."""
+    member that inflates beyond its declared size. Binary parts (pictures) are not read on.
+    Returns whether the member was XML, read to its end."""
     read, tail, head, checked = 0, b"", b"", False
     for chunk in pieces:
         read += len(chunk)
@@ -112,10 +125,9 @@ def _scan_member(pieces: Iterator[bytes], info: zipfile.ZipInfo, display_name: s
             if len(head) >= _HEAD:
                 checked = True
                 if not _is_xml(head, info, display_name):
-                    return  # a picture or other binary part: no XML parser reads it
+                    return False  # a picture or other binary part: no XML parser reads it
         tail = _scan_piece(chunk, tail, display_name)
-    if not checked:
-        _is_xml(head, info, display_name)
+    return checked or _is_xml(head, info, display_name)
 
 
 def _is_xml(head: bytes, info: zipfile.ZipInfo, display_name: str) -> bool:
@@ -179,18 +191,23 @@ def read_sheet(path: Path, sheet: str, display_name: str, n_rows: int | None = N
     rows of blanks kept (staging leaves them out). Columns are named by position ('c1', 'c2', ...)."""
     reader = _reader(path, display_name)
     try:
-        # The eager reader is the faster one (it borrows cells instead of copying them). It
-        # keeps rows of blanks at the end, which staging leaves out like any empty row.
-        batch = reader.load_sheet_eager(sheet, header_row=None, dtypes="string", n_rows=n_rows)
+        batch = _load(reader, sheet, n_rows)
     except Exception as exc:  # noqa: BLE001
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(f"the sheet '{sheet}' cannot be read: {detail}", file=display_name) from None
-    if not isinstance(batch, pa.RecordBatch):
-        batch = pa.RecordBatch.from_arrays(list(batch.columns), names=batch.column_names)
     names = [f"c{i}" for i in range(1, batch.num_columns + 1)]
     columns = [col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
                else col.cast(pa.string()) for col in batch.columns]
     return pa.RecordBatch.from_arrays(columns, names=names)
+
+
+def _load(reader, sheet: str, n_rows: int | None = None) -> pa.RecordBatch:
+    # The eager reader is the faster one (it borrows cells instead of copying them). It
+    # keeps rows of blanks at the end, which staging leaves out like any empty row.
+    batch = reader.load_sheet_eager(sheet, header_row=None, dtypes="string", n_rows=n_rows)
+    if not isinstance(batch, pa.RecordBatch):
+        batch = pa.RecordBatch.from_arrays(list(batch.columns), names=batch.column_names)
+    return batch
 
 
 def forget_sheets() -> None:
@@ -199,8 +216,12 @@ def forget_sheets() -> None:
         _kept.clear()
 
 
-def read_whole_sheet(path: Path, sheet: str, display_name: str) -> pa.RecordBatch:
+def read_whole_sheet(path: Path, sheet: str, display_name: str,
+                     inflated: dict[str, list[bytes]] | None = None) -> pa.RecordBatch:
     """``read_sheet`` of the whole sheet, kept for the next call on the same unchanged file.
+
+    ``inflated`` is what ``check_zip(.., keep=sheetsplit.keeps)`` returned for this file: with
+    it a big sheet is read in two halves at once.
 
     Reading the first rows of a sheet costs as much as reading all of it, and a load looks at
     a sheet (``inspect``) before it stages it: keeping the last few sheets read (at most
@@ -213,7 +234,12 @@ def read_whole_sheet(path: Path, sheet: str, display_name: str) -> pa.RecordBatc
         if key in _kept:
             _kept.move_to_end(key)
             return _kept[key]
-    batch = read_sheet(Path(path), sheet, display_name)
+    batch = None
+    if inflated:
+        batch = sheetsplit.read_in_halves(Path(path), sheet, inflated,
+                                          lambda book: _load(fastexcel.read_excel(book), sheet))
+    if batch is None:
+        batch = read_sheet(Path(path), sheet, display_name)
     # Buffer sizes are known at once; ``nbytes`` walks every string's offsets (10 ms a sheet).
     if batch.get_total_buffer_size() <= _KEEP_BYTES:  # a bigger sheet is not kept
         with _kept_lock:

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 import settings
-from ingest import csvscan, excel, sniff
+from ingest import csvscan, excel, sheetsplit, sniff
 from ingest.errors import InputError
 from ingest.headers import clean_headers
 from ingest.sqltext import ident
@@ -195,8 +195,8 @@ def _frame(rows, headers) -> pd.DataFrame:
 # --- excel -----------------------------------------------------------------------------------
 
 def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspection:
-    if zipfile.is_zipfile(path):
-        excel.check_zip(path, display)
+    # The check inflates every part anyway: a big sheet's XML is kept for a faster read.
+    inflated = excel.check_zip(path, display, keep=sheetsplit.keeps) if zipfile.is_zipfile(path) else {}
     names = excel.sheet_names(path, display)
     if not names:
         raise InputError("the workbook has no sheets", file=display)
@@ -206,7 +206,7 @@ def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspec
     header_only = None
     for name in [sheet] if sheet is not None else names:
         # Reading part of a sheet costs as much as all of it; staging reuses this read.
-        records = excel.read_whole_sheet(path, name, display).slice(0, preview_rows * 5 + 1)
+        records = excel.read_whole_sheet(path, name, display, inflated).slice(0, preview_rows * 5 + 1)
         records = records.to_pylist()
         records = [[row[k] for k in row] for row in records]
         if not records or not any(v is not None for v in records[0]):

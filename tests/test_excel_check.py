@@ -30,9 +30,13 @@ def test_markers_cut_by_any_chunk_boundary_are_found(tmp_path, monkeypatch, chun
 @pytest.mark.parametrize("chunk", [1, 3, 1 << 20], ids=lambda c: f"chunk{c}")
 def test_exclamation_marks_in_text_are_no_marker(tmp_path, monkeypatch, chunk):
     monkeypatch.setattr(excel, "_CHUNK", chunk)
-    path = workbook(tmp_path / "w.xlsx", b"<styleSheet><t>Hello! <!-- note --> DOCTYPE ENTITY</t>"
-                                         b"</styleSheet>")
-    assert excel.check_zip(path, "w.xlsx") is None
+    styles = b"<styleSheet><t>Hello! <!-- note --> DOCTYPE ENTITY</t></styleSheet>"
+    path = workbook(tmp_path / "w.xlsx", styles)
+    assert excel.check_zip(path, "w.xlsx") == {}
+    # A part the caller keeps comes back whole, in the pieces it was read in.
+    kept = excel.check_zip(path, "w.xlsx", keep=lambda info: info.filename == "xl/styles.xml")
+    assert list(kept) == ["xl/styles.xml"]
+    assert b"".join(kept["xl/styles.xml"]) == styles
 
 
 def test_stored_parts_are_checked_too(tmp_path):

@@ -1,0 +1,257 @@
+"""One big worksheet read on two cores.
+
+fastexcel reads a sheet on one core. For a big .xlsx sheet the check of the workbook
+(``excel.check_zip``) has already inflated the sheet's XML: it is cut in two at a row
+boundary, each half goes into a workbook of its own (every other part copied as it is), and
+both halves are read at once.
+
+A marker row closes the first half and another opens the second. The halves are used only
+when both markers are where they must be and column A holds a value; anything else (a sheet
+that starts in column B, rows out of order, XML not written the usual way) returns None and
+the caller reads the sheet whole. The halves give what one read gives, row for row.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import posixpath
+import re
+import struct
+import threading
+import uuid
+import zipfile
+from collections.abc import Callable
+
+import pyarrow as pa
+from defusedxml import ElementTree
+from isal import isal_zlib
+
+import settings
+from ingest import zipparts
+
+# Below this a sheet reads fast enough on one core (the upper bound is a setting).
+SPLIT_MIN_BYTES = 8 * 1024 * 1024
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+_UTF8_NAME = 0x800
+_DOS_DATE = 0x21  # 1980-01-01: the parts' dates are never read
+
+Reader = Callable[[bytes], pa.RecordBatch]
+
+
+def keeps(info: zipfile.ZipInfo) -> bool:
+    """Whether ``excel.check_zip`` should hand over this part's XML: the workbook, its
+    relationships, and worksheets big enough to split."""
+    if info.filename in (_WORKBOOK, _WORKBOOK_RELS):
+        return True
+    most = int(settings.get("excel_split_read_mb")) * 1024 * 1024
+    return bool(_WORKSHEET.fullmatch(info.filename)) and SPLIT_MIN_BYTES <= info.file_size <= most
+
+
+def read_in_halves(path, sheet: str, inflated: dict[str, list[bytes]],
+                   read: Reader) -> pa.RecordBatch | None:
+    """The sheet as ``read`` gives it for the whole workbook, read as two halves at once;
+    None when the sheet is not split (too small, not found in ``inflated``) or the halves
+    do not prove to be the sheet's two parts. ``read`` takes a workbook's bytes."""
+    member = _sheet_member(inflated, sheet)
+    if member is None or member not in inflated:
+        return None
+    cut = _cut(_Pieces(inflated[member]))
+    if cut is None:
+        return None
+    first, second, token = cut
+    with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
+        infos = archive.infolist()
+        if any(i.flag_bits & 0x1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+               for i in infos):
+            return None
+        books = [_workbook(handle, infos, member, half) for half in (first, second)]
+    del first, second
+    halves = _read_both(books, read)
+    if halves is None:
+        return None
+    return _joined(*halves, token)
+
+
+def _sheet_member(inflated: dict[str, list[bytes]], sheet: str) -> str | None:
+    """The zip part holding ``sheet``, from the workbook and its relationships."""
+    if _WORKBOOK not in inflated or _WORKBOOK_RELS not in inflated:
+        return None
+    try:
+        book = ElementTree.fromstring(b"".join(inflated[_WORKBOOK]))
+        rels = ElementTree.fromstring(b"".join(inflated[_WORKBOOK_RELS]))
+    except Exception:  # noqa: BLE001 - not the workbook we expect: read the sheet whole
+        return None
+    rel_id = next((value for element in book.iter() if _local(element.tag) == "sheet"
+                   and element.get("name") == sheet
+                   for key, value in element.attrib.items() if _local(key) == "id"), None)
+    target = next((element.get("Target") for element in rels.iter()
+                   if _local(element.tag) == "Relationship" and element.get("Id") == rel_id), None)
+    if rel_id is None or not target:
+        return None
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(_WORKBOOK), target))
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+class _Pieces:
+    """A part's XML as the pieces it was inflated in, searched without joining them."""
+
+    def __init__(self, pieces: list[bytes]):
+        self.pieces = pieces
+        self.starts = [0, *itertools.accumulate(len(p) for p in pieces)]
+        self.size = self.starts[-1]
+
+    def find(self, marker: bytes, start: int = 0) -> int:
+        """Offset of the first ``marker`` at or after ``start``, or -1."""
+        index = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        while index < len(self.pieces):
+            base = self.starts[index]
+            # The next piece's first bytes catch a marker cut by the boundary.
+            window = self.pieces[index][max(start - base, 0):] + self._head(index + 1, len(marker) - 1)
+            found = window.find(marker)
+            if found >= 0:
+                return max(start, base) + found
+            index += 1
+        return -1
+
+    def rfind(self, marker: bytes) -> int:
+        """Offset of the last ``marker``, or -1."""
+        for index in range(len(self.pieces) - 1, -1, -1):
+            found = (self.pieces[index] + self._head(index + 1, len(marker) - 1)).rfind(marker)
+            if found >= 0:
+                return self.starts[index] + found
+        return -1
+
+    def _head(self, index: int, length: int) -> bytes:
+        return self.pieces[index][:length] if index < len(self.pieces) else b""
+
+    def read(self, start: int, length: int) -> bytes:
+        return b"".join(bytes(view) for view in self.slice(start, start + length))
+
+    def slice(self, start: int, stop: int) -> list[memoryview]:
+        """The bytes from ``start`` to ``stop`` as views into the pieces (no copy)."""
+        views = []
+        index = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        while index < len(self.pieces) and self.starts[index] < stop:
+            base = self.starts[index]
+            views.append(memoryview(self.pieces[index])[max(start - base, 0):stop - base])
+            index += 1
+        return views
+
+
+def _cut(xml: _Pieces) -> tuple[list, list, str] | None:
+    """The sheet's XML as two halves cut at the row nearest its middle, each with a marker
+    row where the other half was, and the marker's text."""
+    open_tag = xml.find(b"<sheetData>")
+    close_tag = xml.rfind(b"</sheetData>")
+    if open_tag < 0 or close_tag < open_tag:
+        return None
+    data_start = open_tag + len(b"<sheetData>")
+    at = xml.find(b"<row", (data_start + close_tag) // 2)
+    if not data_start < at < close_tag:
+        return None
+    found = _ROW_NUMBER.match(xml.read(at, 512))
+    row = int(found.group(1)) if found else 0
+    if row < 2:
+        return None
+    token = uuid.uuid4().hex
+    first = [*xml.slice(0, at), _marker_row(row, token), *xml.slice(close_tag, xml.size)]
+    second = [*xml.slice(0, data_start), _marker_row(row - 1, token), *xml.slice(at, xml.size)]
+    return first, second, token
+
+
+def _marker_row(row: int, token: str) -> bytes:
+    return f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{token}</t></is></c></row>'.encode()
+
+
+def _workbook(handle, infos: list[zipfile.ZipInfo], member: str, pieces: list) -> bytes:
+    """A zip of every part of the workbook open in ``handle``, ``member`` replaced by
+    ``pieces`` (stored). Other parts are copied compressed, as they are."""
+    out: list = []
+    central: list[bytes] = []
+    offset = 0
+    for info in infos:
+        if info.filename == member:
+            data, method = pieces, zipfile.ZIP_STORED
+            crc = 0
+            for piece in pieces:
+                crc = isal_zlib.crc32(piece, crc)
+            size = compressed = sum(len(p) for p in pieces)
+        else:
+            data, method = [_raw(handle, info)], info.compress_type
+            crc, size, compressed = info.CRC, info.file_size, info.compress_size
+        name = info.filename.encode()
+        flags = 0 if name.isascii() else _UTF8_NAME
+        local = zipparts.LOCAL_HEADER.pack(b"PK\x03\x04", 20, flags, method, 0, _DOS_DATE,
+                            crc & 0xFFFFFFFF, compressed, size, len(name), 0) + name
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, 0, _DOS_DATE,
+                                     crc & 0xFFFFFFFF, compressed, size, len(name), 0, 0, 0, 0,
+                                     0, offset) + name)
+        out.append(local)
+        out.extend(data)
+        offset += len(local) + compressed
+    directory = b"".join(central)
+    out += [directory, _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central),
+                                 len(directory), offset, 0)]
+    return b"".join(out)
+
+
+def _raw(handle, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes as stored in the zip (compressed)."""
+    zipparts.seek_data(handle, info)
+    return handle.read(info.compress_size)
+
+
+def _read_both(books: list[bytes], read: Reader) -> tuple[pa.RecordBatch, pa.RecordBatch] | None:
+    """Both halves read at once (fastexcel lets go of the GIL while it parses)."""
+    results: list = [None, None]
+
+    def one(index: int) -> None:
+        try:
+            results[index] = read(books[index])
+        except Exception:  # noqa: BLE001 - the whole-sheet read reports what is wrong
+            results[index] = None
+
+    helper = threading.Thread(target=one, args=(0,), name="sheet-half")
+    helper.start()
+    one(1)
+    helper.join()
+    return None if None in results else (results[0], results[1])
+
+
+def _joined(first: pa.RecordBatch, second: pa.RecordBatch, token: str) -> pa.RecordBatch | None:
+    """The rows of both halves without their marker rows, or None unless the markers prove
+    the halves line up: the first half ends with its marker, the second begins with its
+    own, and column A holds a value (so neither half's range was shifted right)."""
+    if first.num_rows < 2 or second.num_rows < 2:
+        return None
+    if not (_is_marker(first, first.num_rows - 1, token) and _is_marker(second, 0, token)):
+        return None
+    first, second = first.slice(0, first.num_rows - 1), second.slice(1)
+    if first.column(0).null_count == first.num_rows and second.column(0).null_count == second.num_rows:
+        return None
+    width = max(first.num_columns, second.num_columns)
+    columns = [pa.concat_arrays([_text(part, i) for part in (first, second)]) for i in range(width)]
+    return pa.RecordBatch.from_arrays(columns, names=[f"c{i}" for i in range(1, width + 1)])
+
+
+def _is_marker(batch: pa.RecordBatch, row: int, token: str) -> bool:
+    values = [batch.column(i)[row].as_py() for i in range(batch.num_columns)]
+    return values[0] == token and all(v is None for v in values[1:])
+
+
+def _text(batch: pa.RecordBatch, index: int) -> pa.Array:
+    if index >= batch.num_columns:
+        return pa.nulls(batch.num_rows, pa.string())
+    column = batch.column(index)
+    return column if column.type == pa.string() else column.cast(pa.string())
