@@ -39,9 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_excel_uncompressed_mb", 1000,
             "Largest total an .xlsx may inflate to when unzipped, in MB (guards against zip bombs)."),
     Setting("excel_split_read_mb", 256,
-            "Largest worksheet, in MB of unzipped XML, that is read on two cores at once (about "
-            "twice as fast for a big sheet, but it holds about twice the sheet's XML in memory "
-            "meanwhile). Sheets under 8 MB are always read on one core. 0: never split."),
+            "Most MB of unzipped worksheet XML that reading a workbook keeps in memory to read "
+            "a big sheet on two cores at once (about twice as fast, but it holds about twice the "
+            "sheet's XML meanwhile); a bigger sheet is read on one core, as are sheets under "
+            "8 MB. 0: always one core."),
     Setting("link_timeout_seconds", 30,
             "How long fetching a link may take, in seconds, before it is abandoned."),
     Setting("allowed_link_hosts", "",

@@ -40,7 +40,9 @@ def bubble_chart(frame: pd.DataFrame, lang: str, titles: dict | None = None) -> 
         y=alt.Y("revenue:Q", title=names["revenue"], axis=axis(lang, "amount", names["revenue"])))
     bubbles = alt.Chart(data).mark_circle(stroke="#334155", strokeWidth=0.5).encode(
         x="cost:Q", y="revenue:Q",
-        size=alt.Size("conversions:Q", title=names["conversions"], scale=alt.Scale(range=[40, 1600])),
+        # About three size symbols (a hint to Vega) fit beside the ROI legend in a half-width column.
+        size=alt.Size("conversions:Q", title=names["conversions"], scale=alt.Scale(range=[40, 1600]),
+                      legend=alt.Legend(tickCount=3)),
         color=colour,
         opacity=alt.condition(pick, alt.value(0.85), alt.value(0.3)),
         tooltip=[alt.Tooltip("campaign:N", title=names["campaign"]),

@@ -220,7 +220,7 @@ def read_whole_sheet(path: Path, sheet: str, display_name: str,
                      inflated: dict[str, list[bytes]] | None = None) -> pa.RecordBatch:
     """``read_sheet`` of the whole sheet, kept for the next call on the same unchanged file.
 
-    ``inflated`` is what ``check_zip(.., keep=sheetsplit.keeps)`` returned for this file: with
+    ``inflated`` is what ``check_zip(.., keep=sheetsplit.keeper())`` returned for this file: with
     it a big sheet is read in two halves at once.
 
     Reading the first rows of a sheet costs as much as reading all of it, and a load looks at

@@ -196,7 +196,7 @@ def _frame(rows, headers) -> pd.DataFrame:
 
 def _inspect_excel(path: Path, display: str, sheet, preview_rows: int) -> Inspection:
     # The check inflates every part anyway: a big sheet's XML is kept for a faster read.
-    inflated = excel.check_zip(path, display, keep=sheetsplit.keeps) if zipfile.is_zipfile(path) else {}
+    inflated = excel.check_zip(path, display, keep=sheetsplit.keeper()) if zipfile.is_zipfile(path) else {}
     names = excel.sheet_names(path, display)
     if not names:
         raise InputError("the workbook has no sheets", file=display)

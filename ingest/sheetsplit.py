@@ -1,23 +1,28 @@
 """One big worksheet read on two cores.
 
 fastexcel reads a sheet on one core. For a big .xlsx sheet the check of the workbook
-(``excel.check_zip``) has already inflated the sheet's XML: it is cut in two at a row
-boundary, each half goes into a workbook of its own (every other part copied as it is), and
-both halves are read at once.
+(``excel.check_zip``) has already inflated the sheet's XML: it is cut in two near the middle,
+where one row ends and the next (with a plain, numbered start tag) begins; each half goes into
+a workbook of its own (every other part copied as it is), and both halves are read at once.
 
-A marker row closes the first half and another opens the second. The halves are used only
-when both markers are where they must be and column A holds a value; anything else (a sheet
-that starts in column B, rows out of order, XML not written the usual way) returns None and
-the caller reads the sheet whole. The halves give what one read gives, row for row.
+Each half gets a marker row where the other half was: the first half's at the second half's
+first row, the second half's just before it, both written first so a cell of the half that
+claims the marker's place overwrites it. The halves are used only when both markers come back
+whole where they must be (last row of the first half, first row of the second) and column A
+holds a value; anything else (a sheet that starts in column B, rows out of order or written
+twice, rows without numbers, odd tags, a part named twice in the zip) returns None and the
+caller reads the sheet whole. The halves give what one read gives, row for row.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import posixpath
 import re
 import struct
+import tempfile
 import threading
 import uuid
 import zipfile
@@ -35,29 +40,41 @@ SPLIT_MIN_BYTES = 8 * 1024 * 1024
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
+# A row start tag right after a row's end (only white space between).
+_NEXT_ROW = re.compile(rb"\s*(<row(?:\s[^<>]*)?/?>)")
+_ATTRIBUTE = re.compile(rb"""\s+([A-Za-z_][\w.:-]*)\s*=\s*(["'])([^<]*?)\2""")
+_ATTRIBUTES = re.compile(rb"""(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*""")
+_CUT_TRIES = 64
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 _UTF8_NAME = 0x800
 _DOS_DATE = 0x21  # 1980-01-01: the parts' dates are never read
 
-Reader = Callable[[bytes], pa.RecordBatch]
+Reader = Callable[[str], pa.RecordBatch]
 
 
-def keeps(info: zipfile.ZipInfo) -> bool:
-    """Whether ``excel.check_zip`` should hand over this part's XML: the workbook, its
-    relationships, and worksheets big enough to split."""
-    if info.filename in (_WORKBOOK, _WORKBOOK_RELS):
-        return True
-    most = int(settings.get("excel_split_read_mb")) * 1024 * 1024
-    return bool(_WORKSHEET.fullmatch(info.filename)) and SPLIT_MIN_BYTES <= info.file_size <= most
+def keeper() -> Callable[[zipfile.ZipInfo], bool]:
+    """A ``keep`` for ``excel.check_zip``: the workbook, its relationships, and worksheets
+    big enough to split, as long as they fit in the setting ``excel_split_read_mb`` together."""
+    left = int(settings.get("excel_split_read_mb")) * 1024 * 1024
+
+    def keeps(info: zipfile.ZipInfo) -> bool:
+        nonlocal left
+        if info.filename in (_WORKBOOK, _WORKBOOK_RELS):
+            return True
+        if _WORKSHEET.fullmatch(info.filename) and SPLIT_MIN_BYTES <= info.file_size <= left:
+            left -= info.file_size
+            return True
+        return False
+
+    return keeps
 
 
 def read_in_halves(path, sheet: str, inflated: dict[str, list[bytes]],
                    read: Reader) -> pa.RecordBatch | None:
     """The sheet as ``read`` gives it for the whole workbook, read as two halves at once;
     None when the sheet is not split (too small, not found in ``inflated``) or the halves
-    do not prove to be the sheet's two parts. ``read`` takes a workbook's bytes."""
+    do not prove to be the sheet's two parts. ``read`` takes a workbook's path."""
     member = _sheet_member(inflated, sheet)
     if member is None or member not in inflated:
         return None
@@ -68,11 +85,10 @@ def read_in_halves(path, sheet: str, inflated: dict[str, list[bytes]],
     with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
         infos = archive.infolist()
         if any(i.flag_bits & 0x1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-               for i in infos):
-            return None
-        books = [_workbook(handle, infos, member, half) for half in (first, second)]
-    del first, second
-    halves = _read_both(books, read)
+               for i in infos) or len({i.filename for i in infos}) != len(infos):
+            return None  # encrypted, unusual compression, or a part named twice
+        stored = {i.filename: _raw(handle, i) for i in infos if i.filename != member}
+    halves = _read_both([(infos, stored, member, half) for half in (first, second)], read)
     if halves is None:
         return None
     return _joined(*halves, token)
@@ -133,10 +149,11 @@ class _Pieces:
         return -1
 
     def _head(self, index: int, length: int) -> bytes:
-        return self.pieces[index][:length] if index < len(self.pieces) else b""
+        """The first ``length`` bytes from piece ``index`` on (pieces may be shorter)."""
+        return self.read(self.starts[index], length) if index < len(self.pieces) else b""
 
     def read(self, start: int, length: int) -> bytes:
-        return b"".join(bytes(view) for view in self.slice(start, start + length))
+        return b"".join(bytes(view) for view in self.slice(start, min(start + length, self.size)))
 
     def slice(self, start: int, stop: int) -> list[memoryview]:
         """The bytes from ``start`` to ``stop`` as views into the pieces (no copy)."""
@@ -150,34 +167,55 @@ class _Pieces:
 
 
 def _cut(xml: _Pieces) -> tuple[list, list, str] | None:
-    """The sheet's XML as two halves cut at the row nearest its middle, each with a marker
-    row where the other half was, and the marker's text."""
+    """The sheet's XML as two halves cut between two rows near its middle, each with a
+    marker row where the other half was (written first, so that a cell of the half that
+    claims the marker's place overwrites it and is found out), and the marker's text."""
     open_tag = xml.find(b"<sheetData>")
     close_tag = xml.rfind(b"</sheetData>")
     if open_tag < 0 or close_tag < open_tag:
         return None
     data_start = open_tag + len(b"<sheetData>")
-    at = xml.find(b"<row", (data_start + close_tag) // 2)
-    if not data_start < at < close_tag:
-        return None
-    found = _ROW_NUMBER.match(xml.read(at, 512))
-    row = int(found.group(1)) if found else 0
+    at, row = (data_start + close_tag) // 2, 0
+    for _ in range(_CUT_TRIES):
+        end = xml.find(b"</row>", at)
+        if not data_start < end < close_tag:
+            return None
+        at = end + len(b"</row>")
+        # Only a row that starts right after another ends, and says its number.
+        found = _NEXT_ROW.match(xml.read(at, 4096))
+        if found:
+            row = _row_number(found.group(1))
+            at += found.start(1)
+            if row:
+                break
     if row < 2:
         return None
     token = uuid.uuid4().hex
-    first = [*xml.slice(0, at), _marker_row(row, token), *xml.slice(close_tag, xml.size)]
+    first = [*xml.slice(0, data_start), _marker_row(row, token), *xml.slice(data_start, at),
+             *xml.slice(close_tag, xml.size)]
     second = [*xml.slice(0, data_start), _marker_row(row - 1, token), *xml.slice(at, xml.size)]
     return first, second, token
+
+
+def _row_number(tag: bytes) -> int:
+    """The ``r`` attribute of a row's start tag; 0 when it has none or the tag is odd."""
+    attributes = tag[len(b"<row"):].removesuffix(b">").removesuffix(b"/")
+    if not _ATTRIBUTES.fullmatch(attributes):
+        return 0
+    numbers = [value for name, _, value in _ATTRIBUTE.findall(attributes) if name == b"r"]
+    if len(numbers) != 1 or not numbers[0].isdigit() or len(numbers[0]) > 7:
+        return 0
+    return int(numbers[0])
 
 
 def _marker_row(row: int, token: str) -> bytes:
     return f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{token}</t></is></c></row>'.encode()
 
 
-def _workbook(handle, infos: list[zipfile.ZipInfo], member: str, pieces: list) -> bytes:
-    """A zip of every part of the workbook open in ``handle``, ``member`` replaced by
-    ``pieces`` (stored). Other parts are copied compressed, as they are."""
-    out: list = []
+def _write_workbook(target, infos: list[zipfile.ZipInfo], stored: dict[str, bytes], member: str,
+                    pieces: list) -> None:
+    """Write to ``target`` a zip of every part in ``infos``: ``member`` as ``pieces``
+    (stored), the others as ``stored`` holds them (compressed, as they came)."""
     central: list[bytes] = []
     offset = 0
     for info in infos:
@@ -188,22 +226,22 @@ def _workbook(handle, infos: list[zipfile.ZipInfo], member: str, pieces: list) -
                 crc = isal_zlib.crc32(piece, crc)
             size = compressed = sum(len(p) for p in pieces)
         else:
-            data, method = [_raw(handle, info)], info.compress_type
+            data, method = [stored[info.filename]], info.compress_type
             crc, size, compressed = info.CRC, info.file_size, info.compress_size
         name = info.filename.encode()
         flags = 0 if name.isascii() else _UTF8_NAME
         local = zipparts.LOCAL_HEADER.pack(b"PK\x03\x04", 20, flags, method, 0, _DOS_DATE,
-                            crc & 0xFFFFFFFF, compressed, size, len(name), 0) + name
+                                           crc & 0xFFFFFFFF, compressed, size, len(name), 0) + name
         central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, 0, _DOS_DATE,
                                      crc & 0xFFFFFFFF, compressed, size, len(name), 0, 0, 0, 0,
                                      0, offset) + name)
-        out.append(local)
-        out.extend(data)
+        target.write(local)
+        target.writelines(data)
         offset += len(local) + compressed
     directory = b"".join(central)
-    out += [directory, _END.pack(b"PK\x05\x06", 0, 0, len(central), len(central),
-                                 len(directory), offset, 0)]
-    return b"".join(out)
+    target.write(directory)
+    target.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
+                           offset, 0))
 
 
 def _raw(handle, info: zipfile.ZipInfo) -> bytes:
@@ -212,15 +250,21 @@ def _raw(handle, info: zipfile.ZipInfo) -> bytes:
     return handle.read(info.compress_size)
 
 
-def _read_both(books: list[bytes], read: Reader) -> tuple[pa.RecordBatch, pa.RecordBatch] | None:
-    """Both halves read at once (fastexcel lets go of the GIL while it parses)."""
+def _read_both(books: list[tuple], read: Reader) -> tuple[pa.RecordBatch, pa.RecordBatch] | None:
+    """Both halves written out and read at once, one per thread (writing and fastexcel's
+    parse let go of the GIL). A file, not bytes: fastexcel would copy bytes whole first."""
     results: list = [None, None]
 
     def one(index: int) -> None:
+        handle, name = tempfile.mkstemp(prefix="crm-sheet-half-", suffix=".xlsx")
         try:
-            results[index] = read(books[index])
+            with os.fdopen(handle, "wb") as target:
+                _write_workbook(target, *books[index])
+            results[index] = read(name)
         except Exception:  # noqa: BLE001 - the whole-sheet read reports what is wrong
             results[index] = None
+        finally:
+            os.unlink(name)
 
     helper = threading.Thread(target=one, args=(0,), name="sheet-half")
     helper.start()

@@ -34,6 +34,8 @@ def test_bubbles_and_break_even_line():
     assert encoding["color"]["scale"]["domain"] == [-1, 0, 2]
     assert encoding["color"]["scale"]["range"] == ROI_RANGE
     assert selection(chart, CAMPAIGN_PICK)["select"]["fields"] == ["campaign_id"]
+    # About three size symbols: five ran past a half-width column in Chinese.
+    assert encoding["size"]["legend"] == {"tickCount": 3}
 
 
 def test_bubbles_without_any_plottable_campaign():

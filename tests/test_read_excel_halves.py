@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -29,7 +30,7 @@ def split_small_sheets(monkeypatch):
 
 
 def halves(path, sheet):
-    inflated = excel.check_zip(path, path.name, keep=sheetsplit.keeps)
+    inflated = excel.check_zip(path, path.name, keep=sheetsplit.keeper())
     return sheetsplit.read_in_halves(path, sheet, inflated,
                                      lambda book: excel._load(excel.fastexcel.read_excel(book), sheet))
 
@@ -171,13 +172,25 @@ def test_a_sheet_named_with_an_entity_and_rows_with_spans_split(tmp_path):
     ("".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in [*range(20, 40), *range(1, 20)]), "sheetData"),
     ("".join(f'<row r="{n}">{cell(f"A{n}", f"{n:02}")}</row>' for n in [*range(1, 11), *range(30, 40), *range(11, 30)]),
      "sheetData"),
+    # A cell in the first half claims the place of the second half's first row.
+    ("".join(f'<row r="{n}">{"" if n == 21 else cell(f"A{n}", n)}{cell("A21", "stray") if n == 5 else ""}'
+             f'{cell(f"B{n}", n)}</row>' for n in range(1, 41)), "sheetData"),
+    # Every row written twice, once per column.
+    ("".join(f'<row r="{n}">{cell(f"B{n}" if k else f"A{n}", f"{n}{k}")}</row>'
+             for n in range(1, 21) for k in (0, 1)), "sheetData"),
+    # r="30" inside another attribute's value: the rows have no number of their own.
+    ("".join(f"<row spans=' r=\"30\"'><c t=\"inlineStr\"><is><t>{n}</t></is></c></row>"
+             for n in range(1, 41)), "sheetData"),
+    # An attribute without a value: not the XML the cut can trust.
+    ("".join(f'<row hidden r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 41)), "sheetData"),
 ], ids=["starts in column B", "rows without numbers", "prefixed tags", "second half without values",
-        "rows out of order", "rows out of order in the first half"])
+        "rows out of order", "rows out of order in the first half", "a stray cell on the cut row",
+        "rows written twice", "a number inside another attribute", "an attribute without a value"])
 def test_sheets_that_cannot_be_proved_split_are_read_whole(tmp_path, body, tag):
     path = raw_book(tmp_path / "book.xlsx", body, tag)
     assert halves(path, "S & T") is None
     whole = excel.read_sheet(path, "S & T", path.name)
-    inflated = excel.check_zip(path, path.name, keep=sheetsplit.keeps)
+    inflated = excel.check_zip(path, path.name, keep=sheetsplit.keeper())
     assert excel.read_whole_sheet(path, "S & T", path.name, inflated).equals(whole)
 
 
@@ -186,11 +199,11 @@ def test_sheets_outside_the_bounds_are_not_kept_by_the_check(tmp_path, monkeypat
     monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", least)
     monkeypatch.setenv("CRM_EXCEL_SPLIT_READ_MB", most_mb)
     path = openpyxl_book(tmp_path / "book.xlsx", {"S": [HEADER, *orders(41)]})
-    assert sorted(excel.check_zip(path, path.name, keep=sheetsplit.keeps)) == [
+    assert sorted(excel.check_zip(path, path.name, keep=sheetsplit.keeper())) == [
         "xl/_rels/workbook.xml.rels", "xl/workbook.xml"]
     monkeypatch.delenv("CRM_EXCEL_SPLIT_READ_MB")
     monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 0)
-    assert "xl/worksheets/sheet1.xml" in excel.check_zip(path, path.name, keep=sheetsplit.keeps)
+    assert "xl/worksheets/sheet1.xml" in excel.check_zip(path, path.name, keep=sheetsplit.keeper())
 
 
 def test_a_kept_part_that_is_not_xml_is_dropped(tmp_path):
@@ -227,8 +240,67 @@ def test_half_workbooks_are_sound_zips(tmp_path):
     with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
         infos = archive.infolist()
         original = {i.filename: archive.read(i) for i in infos}
-        book = sheetsplit._workbook(handle, infos, "xl/worksheets/sheet1.xml", [b"<new/>", memoryview(b"<x>")])
-    with zipfile.ZipFile(io.BytesIO(book)) as copy:
+        stored = {i.filename: sheetsplit._raw(handle, i) for i in infos}
+    book = io.BytesIO()
+    sheetsplit._write_workbook(book, infos, stored, "xl/worksheets/sheet1.xml", [b"<new/>", memoryview(b"<x>")])
+    with zipfile.ZipFile(book) as copy:
         assert copy.testzip() is None
         assert copy.namelist() == [i.filename for i in infos]
         assert {n: copy.read(n) for n in copy.namelist()} == {**original, "xl/worksheets/sheet1.xml": b"<new/><x>"}
+
+
+def test_half_workbooks_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(sheetsplit.tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    removed = []
+    real_unlink = sheetsplit.os.unlink
+    monkeypatch.setattr(sheetsplit.os, "unlink", lambda name: (removed.append(name), real_unlink(name)))
+    path = openpyxl_book(tmp_path / "book.xlsx", {"S": [HEADER, *orders(41)]})
+    assert halves(path, "S") is not None
+    broken = raw_book(tmp_path / "broken.xlsx", "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></row>'
+                                                       for n in range(1, 41)))
+    assert halves(broken, "S & T") is None
+    # Two halves a read, each written in the temporary folder and removed after.
+    assert len(removed) == 4 and all(Path(n).parent == tmp_path / "temp" for n in removed)
+    assert list((tmp_path / "temp").iterdir()) == []
+
+
+@pytest.mark.parametrize("body", [
+    # <row-x> is no row to the parser; the cut must not land on it.
+    "".join(f'<row r="{n}">{cell(f"A{n}", "L" * 6000 if n == 20 else n)}'
+            + ('<row-x r="30"/><c t="inlineStr"><is><t>tail</t></is></c>' if n == 20 else "") + "</row>"
+            for n in [*range(1, 21), *range(31, 51)]),
+    # A cell outside any row moves the parser's column count for the row after it.
+    "".join(('<c t="inlineStr"><is><t>orphan</t></is></c>' if n == 21 else "")
+            + f'<row r="{n}"><c t="inlineStr"><is><t>a{n}</t></is></c>'
+            f'<c t="inlineStr"><is><t>b{n}</t></is></c></row>' for n in range(1, 41)),
+], ids=["a row-x tag inside a row", "a cell outside any row"])
+def test_odd_markup_near_the_middle_still_reads_right(tmp_path, body):
+    path = raw_book(tmp_path / "book.xlsx", body)
+    got = halves(path, "S & T")
+    assert got is not None and got.equals(excel.read_sheet(path, "S & T", path.name))
+
+
+def test_a_sheet_part_named_twice_is_read_whole(tmp_path):
+    body = "".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 41))
+    path = raw_book(tmp_path / "book.xlsx", body)
+    # The check keeps the first copy (the second is no XML); fastexcel would read the second.
+    with pytest.warns(UserWarning, match="Duplicate name"), zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("xl/worksheets/data.xml", b"\x89PNG" + bytes(range(256)) * 4)
+    assert halves(path, "S & T") is None
+
+
+def test_pieces_find_markers_cut_across_several_pieces():
+    pieces = sheetsplit._Pieces([b"xx</sh", b"eetD", b"ata>", b"<r", b"o", b"w r"])
+    assert (pieces.rfind(b"</sheetData>"), pieces.find(b"<row"), pieces.find(b"<row", 15)) == (2, 14, -1)
+
+
+def test_the_check_keeps_big_sheets_only_up_to_the_setting(tmp_path, monkeypatch):
+    # Two sheets of 0.5-1 MB each: a budget of 1 MB keeps the first only.
+    path = openpyxl_book(tmp_path / "book.xlsx", {"One": [HEADER, *orders(3000)], "Two": [HEADER, *orders(3000)]})
+    with zipfile.ZipFile(path) as archive:
+        assert all(1 << 19 < archive.getinfo(f"xl/worksheets/sheet{i}.xml").file_size < 1 << 20 for i in (1, 2))
+    monkeypatch.setattr(sheetsplit, "SPLIT_MIN_BYTES", 1 << 16)
+    monkeypatch.setenv("CRM_EXCEL_SPLIT_READ_MB", "1")
+    assert sorted(excel.check_zip(path, path.name, keep=sheetsplit.keeper())) == [
+        "xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]
