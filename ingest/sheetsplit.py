@@ -2,8 +2,10 @@
 
 fastexcel reads a sheet on one core. For a big .xlsx sheet the check of the workbook
 (``excel.check_zip``) has already inflated the sheet's XML: it is cut in two near the middle,
-where one row ends and the next (with a plain, numbered start tag) begins; each half goes into
-a workbook of its own (every other part copied as it is), and both halves are read at once.
+where one row ends and the next begins (a plain start tag whose number its first cell agrees
+with); each half goes into a workbook of its own (every other part copied as it is), and both
+halves are read at once. XML with comments or CDATA (inside which tags are text), or with an
+end of the sheet's data before the cut, is never cut.
 
 Each half gets a marker row where the other half was: the first half's at the second half's
 first row, the second half's just before it, both written first so a cell of the half that
@@ -40,10 +42,16 @@ SPLIT_MIN_BYTES = 8 * 1024 * 1024
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 _WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
-# A row start tag right after a row's end (only white space between).
-_NEXT_ROW = re.compile(rb"\s*(<row(?:\s[^<>]*)?/?>)")
-_ATTRIBUTE = re.compile(rb"""\s+([A-Za-z_][\w.:-]*)\s*=\s*(["'])([^<]*?)\2""")
-_ATTRIBUTES = re.compile(rb"""(?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*""")
+# XML white space is these four only (Python's \s also takes \v and \f).
+_WS = rb"[ \t\r\n]"
+# A row start tag right after a row's end (only white space between), and a cell's.
+_NEXT_ROW = re.compile(_WS + rb"*(<row(?:" + _WS + rb"[^<>]*)?/?>)")
+_FIRST_CELL = re.compile(_WS + rb"*<c((?:" + _WS + rb"[^<>]*)?/?>)")
+_ATTRIBUTE = re.compile(_WS + rb"+([A-Za-z_][\w.:-]*)" + _WS + rb"*=" + _WS + rb"""*(["'])([^<]*?)\2""")
+_ATTRIBUTES = re.compile(rb"(?:" + _WS + rb"+[A-Za-z_][\w.:-]*" + _WS + rb"*=" + _WS
+                         + rb"""*(?:"[^"<]*"|'[^'<]*'))*""" + _WS + rb"*")
+_CELL_ROW = re.compile(rb"[A-Z]{1,3}([0-9]{1,7})")
+_MAX_ROW = 1_048_576  # Excel's last row
 _CUT_TRIES = 64
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
@@ -127,26 +135,43 @@ class _Pieces:
         self.starts = [0, *itertools.accumulate(len(p) for p in pieces)]
         self.size = self.starts[-1]
 
-    def find(self, marker: bytes, start: int = 0) -> int:
-        """Offset of the first ``marker`` at or after ``start``, or -1."""
+    def find(self, marker: bytes, start: int = 0, stop: int | None = None) -> int:
+        """Offset of the first ``marker`` within [``start``, ``stop``), or -1."""
+        stop = self.size if stop is None else stop
         index = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        while index < len(self.pieces):
-            base = self.starts[index]
-            # The next piece's first bytes catch a marker cut by the boundary.
-            window = self.pieces[index][max(start - base, 0):] + self._head(index + 1, len(marker) - 1)
-            found = window.find(marker)
+        while index < len(self.pieces) and self.starts[index] < stop:
+            base, piece = self.starts[index], self.pieces[index]
+            found = piece.find(marker, max(start - base, 0))
+            if found < 0:
+                # A marker cut by the boundary: the piece's last bytes and the next ones.
+                edge_from = max(len(piece) - len(marker) + 1, start - base, 0)
+                found = (piece[edge_from:] + self._head(index + 1, len(marker) - 1)).find(marker)
+                found = found if found < 0 else edge_from + found
             if found >= 0:
-                return max(start, base) + found
+                return base + found if base + found + len(marker) <= stop else -1
             index += 1
         return -1
 
     def rfind(self, marker: bytes) -> int:
         """Offset of the last ``marker``, or -1."""
         for index in range(len(self.pieces) - 1, -1, -1):
-            found = (self.pieces[index] + self._head(index + 1, len(marker) - 1)).rfind(marker)
+            piece = self.pieces[index]
+            # The piece with the next piece's first bytes: a marker cut by the boundary too.
+            found = (piece + self._head(index + 1, len(marker) - 1)).rfind(marker)
             if found >= 0:
                 return self.starts[index] + found
         return -1
+
+    def has_declarations(self) -> bool:
+        """Whether ``<!`` occurs: a comment or CDATA section, inside which tags are no tags."""
+        for index, piece in enumerate(self.pieces):
+            # "!" is rare in a sheet (memchr-fast to rule out); "<!" is what matters.
+            if b"!" in piece and b"<!" in piece:
+                return True
+            if piece.endswith(b"<") and index + 1 < len(self.pieces) and \
+                    self.pieces[index + 1].startswith(b"!"):
+                return True
+        return False
 
     def _head(self, index: int, length: int) -> bytes:
         """The first ``length`` bytes from piece ``index`` on (pieces may be shorter)."""
@@ -170,6 +195,8 @@ def _cut(xml: _Pieces) -> tuple[list, list, str] | None:
     """The sheet's XML as two halves cut between two rows near its middle, each with a
     marker row where the other half was (written first, so that a cell of the half that
     claims the marker's place overwrites it and is found out), and the marker's text."""
+    if xml.has_declarations():
+        return None
     open_tag = xml.find(b"<sheetData>")
     close_tag = xml.rfind(b"</sheetData>")
     if open_tag < 0 or close_tag < open_tag:
@@ -181,14 +208,15 @@ def _cut(xml: _Pieces) -> tuple[list, list, str] | None:
         if not data_start < end < close_tag:
             return None
         at = end + len(b"</row>")
-        # Only a row that starts right after another ends, and says its number.
         found = _NEXT_ROW.match(xml.read(at, 4096))
         if found:
-            row = _row_number(found.group(1))
+            row = _row_number(found.group(1), found.string[found.end():])
             at += found.start(1)
             if row:
                 break
-    if row < 2:
+    # The parser stops at the first end of the data (any prefix): none may come before the
+    # cut. One after it ends both the whole read and the second half at the same row.
+    if row < 2 or xml.find(b"sheetData", data_start, at) >= 0:
         return None
     token = uuid.uuid4().hex
     first = [*xml.slice(0, data_start), _marker_row(row, token), *xml.slice(data_start, at),
@@ -197,15 +225,36 @@ def _cut(xml: _Pieces) -> tuple[list, list, str] | None:
     return first, second, token
 
 
-def _row_number(tag: bytes) -> int:
-    """The ``r`` attribute of a row's start tag; 0 when it has none or the tag is odd."""
-    attributes = tag[len(b"<row"):].removesuffix(b">").removesuffix(b"/")
+def _row_number(tag: bytes, after: bytes) -> int:
+    """The ``r`` of a row whose start tag is ``tag`` and whose first cell starts ``after``;
+    0 unless the tag parses strictly and the first cell, if it says its place, says this row
+    (a row numbered far from its cells would stretch a half's range: that costs memory)."""
+    number = _attribute(tag[len(b"<row"):], b"r")
+    if number is None or not number.isdigit() or not 2 <= int(number) <= _MAX_ROW:
+        return 0
+    cell = _FIRST_CELL.match(after)
+    if cell is None:
+        return 0  # an empty row: nothing to check its number against
+    place = _attribute(cell.group(1), b"r", missing=b"")
+    if place is None:
+        return 0
+    if place:
+        ref = _CELL_ROW.fullmatch(place)
+        if ref is None or int(ref.group(1)) != int(number):
+            return 0
+    return int(number)
+
+
+def _attribute(tag: bytes, name: bytes, missing: bytes | None = None) -> bytes | None:
+    """The value of attribute ``name`` in a start tag's attribute text (its name cut off);
+    ``missing`` when it has none, None when the text does not parse strictly or repeats it."""
+    attributes = tag.removesuffix(b">").removesuffix(b"/")
     if not _ATTRIBUTES.fullmatch(attributes):
-        return 0
-    numbers = [value for name, _, value in _ATTRIBUTE.findall(attributes) if name == b"r"]
-    if len(numbers) != 1 or not numbers[0].isdigit() or len(numbers[0]) > 7:
-        return 0
-    return int(numbers[0])
+        return None
+    values = [value for key, _, value in _ATTRIBUTE.findall(attributes) if key == name]
+    if len(values) > 1:
+        return None
+    return values[0] if values else missing
 
 
 def _marker_row(row: int, token: str) -> bytes:
@@ -261,7 +310,9 @@ def _read_both(books: list[tuple], read: Reader) -> tuple[pa.RecordBatch, pa.Rec
             with os.fdopen(handle, "wb") as target:
                 _write_workbook(target, *books[index])
             results[index] = read(name)
-        except Exception:  # noqa: BLE001 - the whole-sheet read reports what is wrong
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - a parser panic too: the whole read reports it
             results[index] = None
         finally:
             os.unlink(name)

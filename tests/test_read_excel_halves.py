@@ -183,9 +183,18 @@ def test_a_sheet_named_with_an_entity_and_rows_with_spans_split(tmp_path):
              for n in range(1, 41)), "sheetData"),
     # An attribute without a value: not the XML the cut can trust.
     ("".join(f'<row hidden r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 41)), "sheetData"),
+    # Inside comments and CDATA, tags are text: such a sheet is never cut.
+    ("".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 6)) + "<!-- "
+     + "".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(6, 40)) + " -->", "sheetData"),
+    ("".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 40))
+     + '<!-- </sheetData> --><row r="50"><c r="A50"><v>1</v></c></row>', "sheetData"),
+    # The parser stops at the first end of the data, before the cut: the halves would not.
+    ("".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 6)) + "</sheetData><sheetData>"
+     + "".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(6, 60)), "sheetData"),
 ], ids=["starts in column B", "rows without numbers", "prefixed tags", "second half without values",
         "rows out of order", "rows out of order in the first half", "a stray cell on the cut row",
-        "rows written twice", "a number inside another attribute", "an attribute without a value"])
+        "rows written twice", "a number inside another attribute", "an attribute without a value",
+        "rows in a comment", "an end tag in a comment", "two sheetData elements"])
 def test_sheets_that_cannot_be_proved_split_are_read_whole(tmp_path, body, tag):
     path = raw_book(tmp_path / "book.xlsx", body, tag)
     assert halves(path, "S & T") is None
@@ -274,7 +283,13 @@ def test_half_workbooks_are_removed(tmp_path, monkeypatch):
     "".join(('<c t="inlineStr"><is><t>orphan</t></is></c>' if n == 21 else "")
             + f'<row r="{n}"><c t="inlineStr"><is><t>a{n}</t></is></c>'
             f'<c t="inlineStr"><is><t>b{n}</t></is></c></row>' for n in range(1, 41)),
-], ids=["a row-x tag inside a row", "a cell outside any row"])
+    # The data ends at an end tag with a prefix after the cut: the second half stops there too.
+    "".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(1, 40)) + "</x:sheetData><sheetData>"
+    + "".join(f'<row r="{n}">{cell(f"A{n}", n)}</row>' for n in range(40, 45)),
+    # A row numbered far past its cells (r=9999999, cell A20) must not become a marker's row.
+    "".join(f'<row r="{9999999 if n == 20 else n}">{cell(f"A{n}", n)}</row>' for n in range(1, 40)),
+], ids=["a row-x tag inside a row", "a cell outside any row", "a prefixed end tag after the cut",
+        "a row numbered past its cells"])
 def test_odd_markup_near_the_middle_still_reads_right(tmp_path, body):
     path = raw_book(tmp_path / "book.xlsx", body)
     got = halves(path, "S & T")
@@ -291,8 +306,35 @@ def test_a_sheet_part_named_twice_is_read_whole(tmp_path):
 
 
 def test_pieces_find_markers_cut_across_several_pieces():
-    pieces = sheetsplit._Pieces([b"xx</sh", b"eetD", b"ata>", b"<r", b"o", b"w r"])
-    assert (pieces.rfind(b"</sheetData>"), pieces.find(b"<row"), pieces.find(b"<row", 15)) == (2, 14, -1)
+    pieces = sheetsplit._Pieces([b"xx</sh", b"eetD", b"ata>", b"<r", b"o", b"w r", b"</sheetData>"])
+    assert (pieces.find(b"</sheetData>"), pieces.find(b"</sheetData>", 3), pieces.find(b"<row"),
+            pieces.find(b"<row", 15), pieces.find(b"<row", 0, 17), pieces.find(b"<row", 0, 18)) == (
+        2, 20, 14, -1, -1, 14)
+    assert (pieces.rfind(b"</sheetData>"), pieces.rfind(b"eetData>r"), pieces.rfind(b"nope")) == (20, -1, -1)
+    assert sheetsplit._Pieces([b"xx</sh", b"eetD", b"ata>"]).rfind(b"</sheetData>") == 2
+    assert not pieces.has_declarations()
+    assert sheetsplit._Pieces([b"a!b<", b"!-- x -->"]).has_declarations()
+    assert sheetsplit._Pieces([b"Great! <t>", b"<![CDATA[x]]>"]).has_declarations()
+
+
+@pytest.mark.parametrize("tag,after,number", [
+    (b'<row r="7">', b'<c r="A7" t="s">', 7),
+    (b"<row spans='1:3' r='7' >", b'\n <c s="1">', 7),
+    (b'<row r="7">', b"<c>", 7),
+    (b'<row r="9999999">', b'<c r="A7">', 0),     # past Excel's last row
+    (b'<row r="70000">', b'<c r="A7">', 0),       # the cell says another row: trust neither
+    (b'<row r="7">', b'<c r="a7">', 0),           # not how Excel writes a place
+    (b'<row r="7"/>', b'<row r="8">', 0),         # an empty row: nothing to check against
+    (b'<row r="7">', b"</row>", 0),
+    (b'<row\x0br="7">', b'<c r="A7">', 0),        # \v is no XML white space
+    (b'<row r="7" r="8">', b'<c r="A7">', 0),
+    (b'<row hidden r="7">', b'<c r="A7">', 0),
+    (b'<row r="1">', b'<c r="A1">', 0),           # the second half's marker needs a row above
+], ids=["plain", "single quotes and spaces", "cell without place", "past the last row",
+        "row and cell disagree", "lower-case place", "empty row", "no cell", "vertical tab",
+        "r twice", "attribute without value", "first row"])
+def test_the_cut_row_number_is_read_strictly(tag, after, number):
+    assert sheetsplit._row_number(tag, after) == number
 
 
 def test_the_check_keeps_big_sheets_only_up_to_the_setting(tmp_path, monkeypatch):
