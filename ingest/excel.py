@@ -191,23 +191,18 @@ def read_sheet(path: Path, sheet: str, display_name: str, n_rows: int | None = N
     rows of blanks kept (staging leaves them out). Columns are named by position ('c1', 'c2', ...)."""
     reader = _reader(path, display_name)
     try:
-        batch = _load(reader, sheet, n_rows)
+        # The eager reader is the faster one (it borrows cells instead of copying them). It
+        # keeps rows of blanks at the end, which staging leaves out like any empty row.
+        batch = reader.load_sheet_eager(sheet, header_row=None, dtypes="string", n_rows=n_rows)
     except Exception as exc:  # noqa: BLE001
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise InputError(f"the sheet '{sheet}' cannot be read: {detail}", file=display_name) from None
+    if not isinstance(batch, pa.RecordBatch):
+        batch = pa.RecordBatch.from_arrays(list(batch.columns), names=batch.column_names)
     names = [f"c{i}" for i in range(1, batch.num_columns + 1)]
     columns = [col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type)
                else col.cast(pa.string()) for col in batch.columns]
     return pa.RecordBatch.from_arrays(columns, names=names)
-
-
-def _load(reader, sheet: str, n_rows: int | None = None) -> pa.RecordBatch:
-    # The eager reader is the faster one (it borrows cells instead of copying them). It
-    # keeps rows of blanks at the end, which staging leaves out like any empty row.
-    batch = reader.load_sheet_eager(sheet, header_row=None, dtypes="string", n_rows=n_rows)
-    if not isinstance(batch, pa.RecordBatch):
-        batch = pa.RecordBatch.from_arrays(list(batch.columns), names=batch.column_names)
-    return batch
 
 
 def forget_sheets() -> None:
@@ -237,7 +232,7 @@ def read_whole_sheet(path: Path, sheet: str, display_name: str,
     batch = None
     if inflated:
         batch = sheetsplit.read_in_halves(Path(path), sheet, inflated,
-                                          lambda book: _load(fastexcel.read_excel(book), sheet))
+                                          lambda book: read_sheet(Path(book), sheet, display_name))
     if batch is None:
         batch = read_sheet(Path(path), sheet, display_name)
     # Buffer sizes are known at once; ``nbytes`` walks every string's offsets (10 ms a sheet).

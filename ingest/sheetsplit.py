@@ -23,7 +23,6 @@ import itertools
 import os
 import posixpath
 import re
-import struct
 import tempfile
 import threading
 import uuid
@@ -32,7 +31,6 @@ from collections.abc import Callable
 
 import pyarrow as pa
 from defusedxml import ElementTree
-from isal import isal_zlib
 
 import settings
 from ingest import zipparts
@@ -53,10 +51,6 @@ _ATTRIBUTES = re.compile(rb"(?:" + _WS + rb"+[A-Za-z_][\w.:-]*" + _WS + rb"*=" +
 _CELL_ROW = re.compile(rb"[A-Z]{1,3}([0-9]{1,7})")
 _MAX_ROW = 1_048_576  # Excel's last row
 _CUT_TRIES = 64
-_CENTRAL = struct.Struct("<4s6H3L5H2L")
-_END = struct.Struct("<4s4H2LH")
-_UTF8_NAME = 0x800
-_DOS_DATE = 0x21  # 1980-01-01: the parts' dates are never read
 
 Reader = Callable[[str], pa.RecordBatch]
 
@@ -95,7 +89,7 @@ def read_in_halves(path, sheet: str, inflated: dict[str, list[bytes]],
         if any(i.flag_bits & 0x1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
                for i in infos) or len({i.filename for i in infos}) != len(infos):
             return None  # encrypted, unusual compression, or a part named twice
-        stored = {i.filename: _raw(handle, i) for i in infos if i.filename != member}
+        stored = {i.filename: zipparts.raw(handle, i) for i in infos if i.filename != member}
     halves = _read_both([(infos, stored, member, half) for half in (first, second)], read)
     if halves is None:
         return None
@@ -261,44 +255,6 @@ def _marker_row(row: int, token: str) -> bytes:
     return f'<row r="{row}"><c r="A{row}" t="inlineStr"><is><t>{token}</t></is></c></row>'.encode()
 
 
-def _write_workbook(target, infos: list[zipfile.ZipInfo], stored: dict[str, bytes], member: str,
-                    pieces: list) -> None:
-    """Write to ``target`` a zip of every part in ``infos``: ``member`` as ``pieces``
-    (stored), the others as ``stored`` holds them (compressed, as they came)."""
-    central: list[bytes] = []
-    offset = 0
-    for info in infos:
-        if info.filename == member:
-            data, method = pieces, zipfile.ZIP_STORED
-            crc = 0
-            for piece in pieces:
-                crc = isal_zlib.crc32(piece, crc)
-            size = compressed = sum(len(p) for p in pieces)
-        else:
-            data, method = [stored[info.filename]], info.compress_type
-            crc, size, compressed = info.CRC, info.file_size, info.compress_size
-        name = info.filename.encode()
-        flags = 0 if name.isascii() else _UTF8_NAME
-        local = zipparts.LOCAL_HEADER.pack(b"PK\x03\x04", 20, flags, method, 0, _DOS_DATE,
-                                           crc & 0xFFFFFFFF, compressed, size, len(name), 0) + name
-        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, 0, _DOS_DATE,
-                                     crc & 0xFFFFFFFF, compressed, size, len(name), 0, 0, 0, 0,
-                                     0, offset) + name)
-        target.write(local)
-        target.writelines(data)
-        offset += len(local) + compressed
-    directory = b"".join(central)
-    target.write(directory)
-    target.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
-                           offset, 0))
-
-
-def _raw(handle, info: zipfile.ZipInfo) -> bytes:
-    """A part's bytes as stored in the zip (compressed)."""
-    zipparts.seek_data(handle, info)
-    return handle.read(info.compress_size)
-
-
 def _read_both(books: list[tuple], read: Reader) -> tuple[pa.RecordBatch, pa.RecordBatch] | None:
     """Both halves written out and read at once, one per thread (writing and fastexcel's
     parse let go of the GIL). A file, not bytes: fastexcel would copy bytes whole first."""
@@ -308,7 +264,7 @@ def _read_both(books: list[tuple], read: Reader) -> tuple[pa.RecordBatch, pa.Rec
         handle, name = tempfile.mkstemp(prefix="crm-sheet-half-", suffix=".xlsx")
         try:
             with os.fdopen(handle, "wb") as target:
-                _write_workbook(target, *books[index])
+                zipparts.write_replacing(target, *books[index])
             results[index] = read(name)
         except (KeyboardInterrupt, SystemExit):
             raise

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
 
-from ingest import excel, read, sheetsplit
+from ingest import excel, read, sheetsplit, zipparts
 
 A = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -32,7 +32,7 @@ def split_small_sheets(monkeypatch):
 def halves(path, sheet):
     inflated = excel.check_zip(path, path.name, keep=sheetsplit.keeper())
     return sheetsplit.read_in_halves(path, sheet, inflated,
-                                     lambda book: excel._load(excel.fastexcel.read_excel(book), sheet))
+                                     lambda book: excel.read_sheet(Path(book), sheet, path.name))
 
 
 def rows(batch):
@@ -251,9 +251,9 @@ def test_half_workbooks_are_sound_zips(tmp_path):
     with zipfile.ZipFile(path) as archive, open(path, "rb") as handle:
         infos = archive.infolist()
         original = {i.filename: archive.read(i) for i in infos}
-        stored = {i.filename: sheetsplit._raw(handle, i) for i in infos}
+        stored = {i.filename: zipparts.raw(handle, i) for i in infos}
     book = io.BytesIO()
-    sheetsplit._write_workbook(book, infos, stored, "xl/worksheets/sheet1.xml", [b"<new/>", memoryview(b"<x>")])
+    zipparts.write_replacing(book, infos, stored, "xl/worksheets/sheet1.xml", [b"<new/>", memoryview(b"<x>")])
     with zipfile.ZipFile(book) as copy:
         assert copy.testzip() is None
         assert copy.namelist() == [i.filename for i in infos]
